@@ -1,0 +1,18 @@
+"""Piccolo configuration: only DB and APP_REGISTRY (as in Piccolo's scaffold).
+
+SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
+"""
+
+from piccolo.conf.apps import AppRegistry
+
+from portal.db import make_engine
+from portal.settings import get_settings
+
+DB = make_engine(get_settings().db)
+
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "portal.accounts.piccolo_app",
+        "portal.audit.piccolo_app",
+    ]
+)

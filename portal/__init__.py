@@ -1,0 +1,1 @@
+"""Premia: a gamified dealer loyalty and points-exchange portal."""

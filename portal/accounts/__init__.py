@@ -1,0 +1,1 @@
+"""Accounts: partners, users, roles, invitations, API tokens and login throttling."""

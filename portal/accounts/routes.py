@@ -1,0 +1,198 @@
+"""HTTP for accounts: login, joining, invitations, the team page and partner review.
+
+Handlers parse input, call one service and render; no rules live here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
+from litestar.response import Redirect, Response
+
+from portal.web.responses import Page
+from portal.accounts import services
+from portal.accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm, RegistrationForm
+from portal.accounts.roles import PARTNER_ROLES, PartnerStatus
+from portal.errors import DomainError, ValidationFailed
+from portal.i18n import SUPPORTED
+from portal.web.auth import LANG_COOKIE, manager, partner_admin
+from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
+from portal.web.sessions import rotate_session
+
+
+class AuthController(Controller):
+    include_in_schema = False
+
+    @get("/login", name="login")
+    async def login_page(self, request: Request, next_: Annotated[str, Parameter(query="next")] = "") -> Any:
+        if request.user is not None:
+            return Redirect(path=safe_next(next_))
+        return Page("accounts/login.html", context={"values": {}, "errors": {}, "next": next_})
+
+    @post("/login")
+    async def login(self, request: Request) -> Any:
+        data = await form_dict(request)
+        next_ = str(data.get("next") or "")
+        try:
+            form = LoginForm.parse(data)
+            user = await services.authenticate(form.email, form.password, client_ip(request))
+        except ValidationFailed as exc:
+            return Page("accounts/login.html", status_code=400,
+                            context={"values": data, "errors": exc.errors, "next": next_})
+        except DomainError as exc:
+            return Page("accounts/login.html", status_code=exc.status_code,
+                            context={"values": data, "errors": {"__all__": exc.message}, "next": next_})
+        request.set_session({"uid": user.id})
+        rotate_session(request)
+        return Redirect(path=safe_next(next_), status_code=303)
+
+    @post("/logout", name="logout")
+    async def logout(self, request: Request) -> Redirect:
+        request.clear_session()
+        return Redirect(path="/login", status_code=303)
+
+    @post("/lang", name="set_language")
+    async def set_language(self, request: Request) -> Redirect:
+        data = await form_dict(request)
+        lang = str(data.get("lang") or "")
+        back = safe_next(str(data.get("back") or ""), default="/")
+        response = Redirect(path=back, status_code=303)
+        if lang in SUPPORTED:
+            response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, httponly=True, samesite="lax",
+                                secure=request.app.state.settings.security.cookie_secure)
+            if request.user is not None:
+                await services.set_user_locale(request.user.id, lang)
+        return response
+
+
+class RegistrationController(Controller):
+    include_in_schema = False
+    path = "/register"
+
+    @get("/", name="register")
+    async def form(self) -> Page:
+        return Page("accounts/register.html", context={"values": {}, "errors": {}})
+
+    @post("/")
+    async def submit(self, request: Request) -> Any:
+        data = await form_dict(request)
+        try:
+            form = RegistrationForm.parse(data)
+            await services.register_partner(form, ip=client_ip(request))
+        except ValidationFailed as exc:
+            data.pop("password", None)
+            data.pop("password_confirm", None)
+            return Page("accounts/register.html", status_code=400, context={"values": data, "errors": exc.errors})
+        return Redirect(path="/register/done", status_code=303)
+
+    @get("/done", name="register_done")
+    async def done(self) -> Page:
+        return Page("accounts/register_done.html")
+
+
+class InvitationController(Controller):
+    include_in_schema = False
+    path = "/invite"
+
+    @get("/{token:str}", name="invitation")
+    async def form(self, token: str) -> Page:
+        invitation = await services.invitation_for_token(token)
+        if invitation is None:
+            return Page("accounts/invitation_invalid.html", status_code=404)
+        return Page("accounts/invitation.html", context={"invitation": invitation, "values": {}, "errors": {}})
+
+    @post("/{token:str}")
+    async def accept(self, request: Request, token: str) -> Any:
+        invitation = await services.invitation_for_token(token)
+        if invitation is None:
+            return Page("accounts/invitation_invalid.html", status_code=404)
+        data = await form_dict(request)
+        try:
+            form = AcceptInvitationForm.parse(data)
+            await services.accept_invitation(token, form, ip=client_ip(request))
+        except ValidationFailed as exc:
+            return Page("accounts/invitation.html", status_code=400,
+                            context={"invitation": invitation, "values": {"full_name": data.get("full_name", "")},
+                                     "errors": exc.errors})
+        return Redirect(path="/login?joined=1", status_code=303)
+
+
+class TeamController(Controller):
+    """A partner admin's team: colleagues and invitations (own partner only)."""
+
+    include_in_schema = False
+    path = "/team"
+    guards = [partner_admin]
+
+    async def _page(self, request: Request, status: int = 200, **extra: Any) -> Page:
+        context = {
+            "team": await services.team_of(request.user),
+            "invitations": await services.invitations_of(request.user),
+            "values": {},
+            "errors": {},
+            "invite_link": None,
+            "partner_roles": sorted(PARTNER_ROLES),
+        } | extra
+        return Page("accounts/team.html", context=context, status_code=status)
+
+    @get("/", name="team")
+    async def team(self, request: Request) -> Page:
+        return await self._page(request)
+
+    @post("/invitations")
+    async def invite(self, request: Request) -> Page:
+        data = await form_dict(request)
+        try:
+            token = await services.invite(request.user, InvitationForm.parse(data), ip=client_ip(request))
+        except ValidationFailed as exc:
+            return await self._page(request, status=400, values=data, errors=exc.errors)
+        link = str(request.base_url).rstrip("/") + f"/invite/{token}"
+        return await self._page(request, invite_link=link)
+
+    @post("/invitations/{invitation_id:int}/revoke")
+    async def revoke(self, request: Request, invitation_id: int) -> Redirect:
+        await services.revoke_invitation(request.user, invitation_id, ip=client_ip(request))
+        return Redirect(path="/team", status_code=303)
+
+
+class PartnerReviewController(Controller):
+    """Managers approve or reject self-registered partners."""
+
+    include_in_schema = False
+    path = "/manage/partners"
+    guards = [manager]
+
+    @get("/", name="manage_partners")
+    async def queue(
+        self,
+        status: str = PartnerStatus.PENDING.value,
+        q: str = "",
+        region: str = "",
+        page: Annotated[str, Parameter(query="page")] = "1",
+    ) -> Page:
+        result = await services.search_partners(q=q, status=status, region=region, page=page_number(page))
+        return Page("manage/partners.html",
+                        context={"result": result, "status": status, "q": q, "region": region})
+
+    async def _decide(self, request: HTMXRequest, partner_id: int, approve: bool) -> Response:
+        if approve:
+            await services.approve_partner(actor(request), partner_id)
+        else:
+            await services.reject_partner(actor(request), partner_id)
+        if request.htmx:
+            partner = await services.get_partner(partner_id)
+            return HTMXTemplate(template_name="manage/_partner_row.html", context={"p": partner}, media_type="text/html")
+        return Redirect(path="/manage/partners", status_code=303)
+
+    @post("/{partner_id:int}/approve")
+    async def approve(self, request: HTMXRequest, partner_id: int) -> Response:
+        return await self._decide(request, partner_id, approve=True)
+
+    @post("/{partner_id:int}/reject")
+    async def reject(self, request: HTMXRequest, partner_id: int) -> Response:
+        return await self._decide(request, partner_id, approve=False)
+
+

@@ -1,0 +1,99 @@
+"""Application factory: wires plugins, middleware and routers. No business logic here."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins.htmx import HTMXPlugin, HTMXRequest
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from portal.accounts.admin_routes import AdminPartnersController, AdminTokensController, AdminUsersController
+from portal.accounts.routes import (
+    AuthController,
+    InvitationController,
+    PartnerReviewController,
+    RegistrationController,
+    TeamController,
+)
+from portal.api.routes import api_router
+from portal.audit.routes import AuditController
+from portal.dashboard.routes import DashboardController
+from portal.db import engine, is_sqlite, prepare_sqlite
+from portal.settings import Settings, get_settings
+from portal.web.auth import AuthMiddleware
+from portal.web.errors import HANDLERS
+from portal.web.security import SecurityHeadersMiddleware
+from portal.web.sessions import make_session_store, session_config
+from portal.web.templating import make_engine
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    async def on_startup() -> None:
+        db = engine()
+        if is_sqlite():
+            await prepare_sqlite(db.path)
+        else:
+            await db.start_connection_pool()
+
+    async def on_shutdown() -> None:
+        if not is_sqlite():
+            await engine().close_connection_pool()
+
+    static = create_static_files_router(
+        path="/static",
+        directories=[settings.static_dir],
+        name="static",
+        include_in_schema=False,
+        cache_control=None,
+    )
+
+    return Litestar(
+        route_handlers=[
+            DashboardController,
+            AuthController,
+            RegistrationController,
+            InvitationController,
+            TeamController,
+            PartnerReviewController,
+            AdminPartnersController,
+            AdminUsersController,
+            AdminTokensController,
+            AuditController,
+            api_router,
+            static,
+        ],
+        middleware=[SecurityHeadersMiddleware(settings.security.allowed_hosts), session_config(settings).middleware, AuthMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.security.secret_key,
+            cookie_secure=settings.security.cookie_secure,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            exclude=["/api/"],
+        ),
+        stores={"sessions": make_session_store(settings)},
+        template_config=TemplateConfig(instance=make_engine(settings)),
+        plugins=[HTMXPlugin()],
+        request_class=HTMXRequest,
+        exception_handlers=HANDLERS,  # type: ignore[arg-type]
+        openapi_config=OpenAPIConfig(
+            title="Premia API",
+            version="1",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
+        ),
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        state=State({"settings": settings}),
+        debug=settings.app.debug,
+    )

@@ -1,0 +1,1 @@
+"""Audit: the append-only log of every state change."""

@@ -1,0 +1,28 @@
+"""The audit log viewer (admins)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+
+from portal.web.responses import Page
+from portal.audit import services
+from portal.web.auth import admin
+from portal.web.helpers import page_number
+
+
+class AuditController(Controller):
+    include_in_schema = False
+    path = "/admin/audit"
+    guards = [admin]
+
+    @get("/", name="audit_log")
+    async def index(self, action: str = "", object_type: str = "", actor: str = "",
+                    page: Annotated[str, Parameter(query="page")] = "1") -> Page:
+        result = await services.list_entries(action=action, object_type=object_type, actor=actor,
+                                             page=page_number(page))
+        return Page("admin/audit.html", context={
+            "result": result, "action": action, "object_type": object_type, "actor": actor})

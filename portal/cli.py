@@ -1,0 +1,89 @@
+"""The `premia` command: migrate, demo data, serve, and (later) period close, ledger verify, scheduler.
+
+Commands are thin: they call the same services as the web.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+@click.group()
+def main() -> None:
+    """Premia: dealer loyalty portal."""
+
+
+async def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    from portal.db import engine, is_sqlite, prepare_sqlite
+
+    if is_sqlite():
+        await prepare_sqlite(engine().path)
+    response = await run_forwards(app_name="all", migration_id="all", fake=False)
+    if not response.success:
+        raise click.ClickException(response.message)
+
+
+@main.command()
+def migrate() -> None:
+    """Apply every pending Piccolo migration."""
+    _run(_migrate())
+    click.echo("migrations: up to date")
+
+
+@main.command()
+def demo() -> None:
+    """Load the demo data (idempotent) and print the demo logins."""
+    from portal.demo import DEMO_PASSWORD, load_demo
+
+    async def go():
+        await _start_pool()
+        try:
+            return await load_demo()
+        finally:
+            await _stop_pool()
+
+    logins = _run(go())
+    click.echo("Demo data loaded. Logins (password for all: %s):" % DEMO_PASSWORD)
+    for login in logins:
+        click.echo(f"  {login.role:<14} {login.email:<28} {login.note}")
+
+
+async def _start_pool() -> None:
+    from portal.db import engine, is_sqlite
+
+    if not is_sqlite():
+        await engine().start_connection_pool()
+
+
+async def _stop_pool() -> None:
+    from portal.db import engine, is_sqlite
+
+    if not is_sqlite():
+        await engine().close_connection_pool()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart on code changes (development).")
+def serve(host: str, port: int, workers: int, reload: bool) -> None:
+    """Serve the portal with uvicorn."""
+    import uvicorn
+
+    click.echo(f"Premia is at http://{host}:{port}")
+    uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
+                proxy_headers=False, log_level="info", access_log=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Demo data: partners in several regions and one user of each role.
+
+Idempotent by natural keys (INN, email): running it twice changes nothing.
+Goes through the same services as the web, so every row is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.accounts import services as accounts
+from portal.accounts.forms import PartnerForm, RegistrationForm, UserForm
+from portal.accounts.inn import make_inn10
+from portal.accounts.roles import Role
+from portal.accounts.tables import Partner, User
+from portal.audit.services import SYSTEM
+
+DEMO_PASSWORD = "premia-demo-2026"
+
+_CITIES = [
+    ("central", "Москва"), ("north_west", "Санкт-Петербург"), ("south", "Краснодар"), ("volga", "Казань"),
+    ("ural", "Екатеринбург"), ("siberia", "Новосибирск"), ("far_east", "Владивосток"),
+    ("north_caucasus", "Ставрополь"), ("volga", "Нижний Новгород"), ("central", "Воронеж"),
+]
+_NAMES = [
+    "Тепломаркет", "Котельные системы", "ТермоСервис", "Уют-Монтаж", "Газовик", "Северное тепло",
+    "ЭнергоДом", "АкваТерм", "Климат-Про", "ТеплоЛюкс", "Радиатор-Центр", "МонтажГрупп", "Домашний котёл",
+    "ТеплоСтрой", "ИнжТехСервис", "Горячая вода", "ТермоЛайн", "Котлы и колонки", "ТеплоВектор", "Пламя",
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    email: str
+    note: str
+
+
+def _partner_form(i: int) -> PartnerForm:
+    region, city = _CITIES[i % len(_CITIES)]
+    kind = "installer" if i % 3 == 2 else "dealer"
+    return PartnerForm(
+        legal_name=f"ООО «{_NAMES[i]}»",
+        inn=make_inn10(f"77{i + 1:02d}{(i * 7919) % 100000:05d}"),
+        region=region,
+        partner_type=kind,
+        address=f"г. {city}, ул. Промышленная, д. {i + 1}",
+        phone=f"+7 900 000-{i + 10:02d}-{i + 20:02d}",
+        email=f"office{i + 1}@partner{i + 1}.example",
+        bank_name="ПАО «Демобанк»" if i % 4 else "",
+        bik="044525000" if i % 4 else "",
+        settlement_account=f"407028100000000{i + 1:05d}" if i % 4 else "",
+    )
+
+
+async def _ensure_partner(form: PartnerForm) -> int:
+    row = await Partner.select(Partner.id).where(Partner.inn == form.inn).first()
+    if row:
+        return row["id"]
+    return await accounts.create_partner(SYSTEM, form)
+
+
+async def _ensure_user(email: str, full_name: str, role: Role, partner_id: int | None) -> None:
+    if await User.exists().where(User.email == email):
+        return
+    await accounts.create_user(SYSTEM, UserForm(email=email, full_name=full_name, role=role.value,
+                                                partner_id=partner_id, password=DEMO_PASSWORD))
+
+
+async def load_demo() -> list[DemoLogin]:
+    active_ids = [await _ensure_partner(_partner_form(i)) for i in range(18)]
+    # Two companies that applied themselves and wait for a manager.
+    for i in (18, 19):
+        form = _partner_form(i)
+        if not await Partner.exists().where(Partner.inn == form.inn):
+            await accounts.register_partner(RegistrationForm(
+                partner=form, contact_name=f"Заявитель {i + 1}", contact_email=f"applicant{i + 1}@partner.example",
+                password=DEMO_PASSWORD))
+
+    await _ensure_user("admin@premia.example", "Анна Админова", Role.ADMIN, None)
+    await _ensure_user("manager@premia.example", "Михаил Менеджеров", Role.MANAGER, None)
+    await _ensure_user("finance@premia.example", "Фаина Финансова", Role.FINANCE, None)
+    await _ensure_user("dealer@premia.example", "Дмитрий Дилеров", Role.PARTNER_ADMIN, active_ids[0])
+    await _ensure_user("staff@premia.example", "Сергей Продавцов", Role.PARTNER_STAFF, active_ids[0])
+    await _ensure_user("installer@premia.example", "Игорь Монтажников", Role.PARTNER_ADMIN, active_ids[2])
+    return [
+        DemoLogin("admin", "admin@premia.example", "администратор программы"),
+        DemoLogin("manager", "manager@premia.example", "менеджер: заявки партнёров, проверка продаж"),
+        DemoLogin("finance", "finance@premia.example", "финансы: периоды, акты, выплаты"),
+        DemoLogin("partner_admin", "dealer@premia.example", f"администратор дилера {_NAMES[0]}"),
+        DemoLogin("partner_staff", "staff@premia.example", f"сотрудник дилера {_NAMES[0]}"),
+        DemoLogin("partner_admin", "installer@premia.example", f"администратор монтажной организации {_NAMES[2]}"),
+    ]

@@ -1,0 +1,137 @@
+"""Settings: the one place that reads the process environment.
+
+Every other module asks `get_settings()`; nothing else touches `os.environ`.
+Settings are frozen dataclasses grouped by concern, in the manner of
+litestar-fullstack's `lib/settings.py`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the data lives: SQLite under var/ unless DATABASE_URL names PostgreSQL."""
+
+    url: str | None
+    sqlite_path: Path
+
+    @property
+    def is_postgres(self) -> bool:
+        return bool(self.url) and self.url.startswith(("postgres://", "postgresql://"))
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    secret_key: str
+    cookie_secure: bool
+    allowed_hosts: list[str]
+    login_limit_per_account: int
+    login_limit_per_ip: int
+    login_window_seconds: int
+    session_max_age: int
+    invitation_days: int
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    debug: bool
+    default_locale: str
+    locales: tuple[str, ...]
+    timezone: str
+    company_name: str
+    var_dir: Path
+    redis_url: str | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    app: AppSettings
+    db: DatabaseSettings
+    security: SecuritySettings
+    root: Path = field(default=ROOT)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+
+def _secret_key(var_dir: Path) -> str:
+    """Read SECRET_KEY, or keep a generated one under var/ so that restarts
+    and several workers on one host agree on it."""
+    env = os.environ.get("SECRET_KEY")
+    if env:
+        return env
+    path = var_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        try:
+            with open(path, "x") as fh:  # "x": the first worker wins, the others read it
+                fh.write(key)
+            path.chmod(0o600)
+            return key
+        except FileExistsError:
+            return path.read_text().strip()
+
+
+def load_settings() -> Settings:
+    var_dir = Path(os.environ.get("PREMIA_VAR_DIR") or ROOT / "var")
+    database_url = os.environ.get("DATABASE_URL") or None
+    return Settings(
+        app=AppSettings(
+            debug=_bool("PREMIA_DEBUG", False),
+            default_locale=os.environ.get("PREMIA_DEFAULT_LOCALE", "ru"),
+            locales=("ru", "en"),
+            timezone=os.environ.get("PREMIA_TIMEZONE", "Europe/Moscow"),
+            company_name=os.environ.get("PREMIA_COMPANY_NAME", "ООО «Термотех»"),
+            var_dir=var_dir,
+            redis_url=os.environ.get("REDIS_URL") or None,
+        ),
+        db=DatabaseSettings(
+            url=database_url,
+            sqlite_path=Path(os.environ.get("PREMIA_SQLITE_PATH") or var_dir / "premia.sqlite3"),
+        ),
+        security=SecuritySettings(
+            secret_key=_secret_key(var_dir),
+            cookie_secure=_bool("PREMIA_COOKIE_SECURE", True),
+            allowed_hosts=_list("PREMIA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"]),
+            login_limit_per_account=int(os.environ.get("PREMIA_LOGIN_LIMIT_ACCOUNT", "5")),
+            login_limit_per_ip=int(os.environ.get("PREMIA_LOGIN_LIMIT_IP", "30")),
+            login_window_seconds=int(os.environ.get("PREMIA_LOGIN_WINDOW", "900")),
+            session_max_age=int(os.environ.get("PREMIA_SESSION_MAX_AGE", str(14 * 24 * 3600))),
+            invitation_days=int(os.environ.get("PREMIA_INVITATION_DAYS", "7")),
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,77 @@
+"""Who is asking: session users for pages, bearer tokens for /api, and the guards.
+
+The middleware puts the user (or None) on the scope and picks the language;
+guards decide access per route. Tenancy is not decided here: services filter by
+the acting user's partner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from litestar.connection import ASGIConnection
+from litestar.enums import ScopeType
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from portal import i18n
+from portal.accounts import services as accounts
+from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, Role
+
+LANG_COOKIE = "premia_lang"
+
+
+class AuthMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        path: str = scope["path"]
+        user: accounts.CurrentUser | None = None
+        connection = ASGIConnection(scope)
+        if path.startswith("/api/"):
+            header = connection.headers.get("authorization", "")
+            if header[:7].lower() == "bearer ":
+                user = await accounts.user_for_api_token(header[7:].strip())
+        elif not path.startswith("/static/"):
+            session = scope.get("session") or {}
+            uid = session.get("uid") if isinstance(session, dict) else None
+            if isinstance(uid, int):
+                user = await accounts.user_for_session(uid)
+        scope["user"] = user
+        scope["auth"] = None
+
+        chosen = connection.cookies.get(LANG_COOKIE) or (user.locale if user else "")
+        locale = chosen if chosen in i18n.SUPPORTED else i18n.negotiate(connection.headers.get("accept-language"))
+        token = i18n.set_locale(locale)
+        try:
+            await next_app(scope, receive, send)
+        finally:
+            i18n.reset_locale(token)
+
+
+def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if connection.user is None:
+        raise NotAuthorizedException()
+
+
+def requires_roles(roles: Iterable[str]):
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        user = connection.user
+        if user is None:
+            raise NotAuthorizedException()
+        if user.role not in allowed:
+            raise PermissionDeniedException()
+
+    guard.__name__ = "requires_" + "_or_".join(sorted(allowed))
+    return guard
+
+
+partner_user = requires_roles(PARTNER_ROLES)
+partner_admin = requires_roles({Role.PARTNER_ADMIN})
+company_user = requires_roles(COMPANY_ROLES)
+manager = requires_roles({Role.MANAGER, Role.ADMIN})
+admin = requires_roles({Role.ADMIN})

@@ -1,0 +1,98 @@
+"""The Jinja2 environment: i18n, locale-aware filters and role-aware globals.
+
+Templates format money, points and dates only through these filters.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup
+
+from portal import i18n
+from portal.accounts.regions import REGIONS
+from portal.accounts.roles import PartnerType, Role
+from portal.accounts.services import PARTNER_STATUS_LABELS
+from portal.settings import Settings
+
+ROLE_LABELS = {
+    Role.PARTNER_STAFF.value: i18n.N_("Partner staff"),
+    Role.PARTNER_ADMIN.value: i18n.N_("Partner administrator"),
+    Role.MANAGER.value: i18n.N_("Manager"),
+    Role.FINANCE.value: i18n.N_("Finance"),
+    Role.ADMIN.value: i18n.N_("Administrator"),
+}
+
+PARTNER_TYPE_LABELS = {
+    PartnerType.DEALER.value: i18n.N_("Dealer"),
+    PartnerType.INSTALLER.value: i18n.N_("Installer"),
+}
+
+
+def _ugettext(message: str) -> str:
+    return i18n.translations(i18n.get_locale()).ugettext(message)
+
+
+def _ungettext(singular: str, plural: str, n: int) -> str:
+    return i18n.translations(i18n.get_locale()).ungettext(singular, plural, n)
+
+
+def _label(mapping: dict[str, str]):
+    def translate(code: str | None) -> str:
+        if not code:
+            return ""
+        return _ugettext(mapping.get(code, code))
+
+    return translate
+
+
+def _options(mapping: dict[str, str]):
+    def options() -> list[tuple[str, str]]:
+        return [(code, _ugettext(label)) for code, label in mapping.items()]
+
+    return options
+
+
+def make_environment(settings: Settings) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(settings.templates_dir),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined if settings.app.debug else Environment().undefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=settings.app.debug,
+    )
+    env.install_gettext_callables(_ugettext, _ungettext, newstyle=True)  # type: ignore[attr-defined]
+    tz = settings.app.timezone
+    env.filters.update(
+        money=i18n.format_money,
+        points=i18n.format_points,
+        number=i18n.format_number,
+        date=i18n.format_date,
+        datetime=lambda value, fmt="short": i18n.format_datetime(value, tz=tz, fmt=fmt),
+        region=_label(REGIONS),
+        role=_label(ROLE_LABELS),
+        partner_type=_label(PARTNER_TYPE_LABELS),
+        partner_status=_label(PARTNER_STATUS_LABELS),
+    )
+    env.globals.update(
+        company_name=settings.app.company_name,
+        current_locale=i18n.get_locale,
+        locales=i18n.SUPPORTED,
+        language_name=i18n.language_name,
+        REGIONS=REGIONS,
+        ROLE_LABELS=ROLE_LABELS,
+        PARTNER_TYPE_LABELS=PARTNER_TYPE_LABELS,
+        PARTNER_STATUS_LABELS=PARTNER_STATUS_LABELS,
+        Markup=Markup,
+        region_options=_options(REGIONS),
+        partner_type_options=_options(PARTNER_TYPE_LABELS),
+        role_options=_options(ROLE_LABELS),
+        partner_status_options=_options(PARTNER_STATUS_LABELS),
+    )
+    return env
+
+
+def make_engine(settings: Settings) -> JinjaTemplateEngine:
+    return JinjaTemplateEngine.from_environment(make_environment(settings))
