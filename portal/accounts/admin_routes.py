@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect
 
 from portal.web.responses import Page
@@ -24,8 +24,8 @@ class AdminPartnersController(Controller):
     guards = [admin]
 
     @get("/", name="admin_partners")
-    async def index(self, q: str = "", status: str = "", region: str = "",
-                    page: Annotated[str, Parameter(query="page")] = "1") -> Page:
+    async def index(self, q: FromQuery[str] = "", status: FromQuery[str] = "", region: FromQuery[str] = "",
+                    page: FromQuery[str] = "1") -> Page:
         result = await services.search_partners(q=q, status=status, region=region, page=page_number(page))
         return Page("admin/partners.html", context={"result": result, "q": q, "status": status, "region": region})
 
@@ -43,19 +43,19 @@ class AdminPartnersController(Controller):
         return Redirect(path=f"/admin/partners/{partner_id}", status_code=303)
 
     @get("/{partner_id:int}", name="admin_partner")
-    async def show(self, partner_id: int) -> Page:
+    async def show(self, partner_id: FromPath[int]) -> Page:
         partner = await services.get_partner(partner_id)
         users = await services.search_users(partner_id=partner_id, per_page=200)
         history = await audit.entries_for("partner", partner_id)
         return Page("admin/partner.html", context={"p": partner, "users": users.rows, "history": history})
 
     @post("/{partner_id:int}/deactivate")
-    async def deactivate(self, request: Request, partner_id: int) -> Redirect:
+    async def deactivate(self, request: Request, partner_id: FromPath[int]) -> Redirect:
         await services.deactivate_partner(actor(request), partner_id)
         return Redirect(path=f"/admin/partners/{partner_id}", status_code=303)
 
     @post("/{partner_id:int}/reactivate")
-    async def reactivate(self, request: Request, partner_id: int) -> Redirect:
+    async def reactivate(self, request: Request, partner_id: FromPath[int]) -> Redirect:
         await services.reactivate_partner(actor(request), partner_id)
         return Redirect(path=f"/admin/partners/{partner_id}", status_code=303)
 
@@ -66,7 +66,7 @@ class AdminUsersController(Controller):
     guards = [admin]
 
     @get("/", name="admin_users")
-    async def index(self, q: str = "", role: str = "", page: Annotated[str, Parameter(query="page")] = "1") -> Page:
+    async def index(self, q: FromQuery[str] = "", role: FromQuery[str] = "", page: FromQuery[str] = "1") -> Page:
         result = await services.search_users(q=q, role=role, page=page_number(page))
         return Page("admin/users.html", context={"result": result, "q": q, "role": role, "roles": list(Role)})
 
@@ -89,12 +89,12 @@ class AdminUsersController(Controller):
         return Redirect(path="/admin/users", status_code=303)
 
     @post("/{user_id:int}/deactivate")
-    async def deactivate(self, request: Request, user_id: int) -> Redirect:
+    async def deactivate(self, request: Request, user_id: FromPath[int]) -> Redirect:
         await services.set_user_active(actor(request), user_id, active=False)
         return Redirect(path="/admin/users", status_code=303)
 
     @post("/{user_id:int}/activate")
-    async def activate(self, request: Request, user_id: int) -> Redirect:
+    async def activate(self, request: Request, user_id: FromPath[int]) -> Redirect:
         await services.set_user_active(actor(request), user_id, active=True)
         return Redirect(path="/admin/users", status_code=303)
 
@@ -124,6 +124,6 @@ class AdminTokensController(Controller):
         return await self._page({}, {}, new_token=raw)
 
     @post("/{token_id:int}/revoke")
-    async def revoke(self, request: Request, token_id: int) -> Redirect:
+    async def revoke(self, request: Request, token_id: FromPath[int]) -> Redirect:
         await services.revoke_api_token(actor(request), token_id)
         return Redirect(path="/admin/tokens", status_code=303)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import Redirect, Response
 
@@ -27,7 +27,7 @@ class AuthController(Controller):
     include_in_schema = False
 
     @get("/login", name="login")
-    async def login_page(self, request: Request, next_: Annotated[str, Parameter(query="next")] = "") -> Any:
+    async def login_page(self, request: Request, next_: Annotated[str, QueryParameter(name="next")] = "") -> Any:
         if request.user is not None:
             return Redirect(path=safe_next(next_))
         return Page("accounts/login.html", context={"values": {}, "errors": {}, "next": next_})
@@ -98,14 +98,14 @@ class InvitationController(Controller):
     path = "/invite"
 
     @get("/{token:str}", name="invitation")
-    async def form(self, token: str) -> Page:
+    async def form(self, token: FromPath[str]) -> Page:
         invitation = await services.invitation_for_token(token)
         if invitation is None:
             return Page("accounts/invitation_invalid.html", status_code=404)
         return Page("accounts/invitation.html", context={"invitation": invitation, "values": {}, "errors": {}})
 
     @post("/{token:str}")
-    async def accept(self, request: Request, token: str) -> Any:
+    async def accept(self, request: Request, token: FromPath[str]) -> Any:
         invitation = await services.invitation_for_token(token)
         if invitation is None:
             return Page("accounts/invitation_invalid.html", status_code=404)
@@ -153,7 +153,7 @@ class TeamController(Controller):
         return await self._page(request, invite_link=link)
 
     @post("/invitations/{invitation_id:int}/revoke")
-    async def revoke(self, request: Request, invitation_id: int) -> Redirect:
+    async def revoke(self, request: Request, invitation_id: FromPath[int]) -> Redirect:
         await services.revoke_invitation(request.user, invitation_id, ip=client_ip(request))
         return Redirect(path="/team", status_code=303)
 
@@ -168,10 +168,10 @@ class PartnerReviewController(Controller):
     @get("/", name="manage_partners")
     async def queue(
         self,
-        status: str = PartnerStatus.PENDING.value,
-        q: str = "",
-        region: str = "",
-        page: Annotated[str, Parameter(query="page")] = "1",
+        status: FromQuery[str] = PartnerStatus.PENDING.value,
+        q: FromQuery[str] = "",
+        region: FromQuery[str] = "",
+        page: FromQuery[str] = "1",
     ) -> Page:
         result = await services.search_partners(q=q, status=status, region=region, page=page_number(page))
         return Page("manage/partners.html",
@@ -188,11 +188,11 @@ class PartnerReviewController(Controller):
         return Redirect(path="/manage/partners", status_code=303)
 
     @post("/{partner_id:int}/approve")
-    async def approve(self, request: HTMXRequest, partner_id: int) -> Response:
+    async def approve(self, request: HTMXRequest, partner_id: FromPath[int]) -> Response:
         return await self._decide(request, partner_id, approve=True)
 
     @post("/{partner_id:int}/reject")
-    async def reject(self, request: HTMXRequest, partner_id: int) -> Response:
+    async def reject(self, request: HTMXRequest, partner_id: FromPath[int]) -> Response:
         return await self._decide(request, partner_id, approve=False)
 
 

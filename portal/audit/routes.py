@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 
 from portal.web.responses import Page
@@ -20,8 +20,8 @@ class AuditController(Controller):
     guards = [admin]
 
     @get("/", name="audit_log")
-    async def index(self, action: str = "", object_type: str = "", actor: str = "",
-                    page: Annotated[str, Parameter(query="page")] = "1") -> Page:
+    async def index(self, action: FromQuery[str] = "", object_type: FromQuery[str] = "", actor: FromQuery[str] = "",
+                    page: FromQuery[str] = "1") -> Page:
         result = await services.list_entries(action=action, object_type=object_type, actor=actor,
                                              page=page_number(page))
         return Page("admin/audit.html", context={

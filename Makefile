@@ -1,0 +1,48 @@
+# Premia: `make run` serves the demo portal, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+BENCH  ?=
+
+.PHONY: run test bench install install-test migrate demo i18n clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Premia needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@ $(VENV)/.installed-run
+
+install: $(VENV)/.installed-run
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(BIN)/premia migrate
+
+demo: migrate
+	$(BIN)/premia demo
+
+# Local http: session and CSRF cookies without the Secure flag.
+run: demo
+	PREMIA_COOKIE_SECURE=false $(BIN)/premia serve --host $(HOST) --port $(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-test
+	$(BIN)/python -m bench $(BENCH)
+
+# Re-extract messages and merge them into the catalogues; then translate the new ru entries.
+i18n: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o portal/locale/messages.pot .
+	$(BIN)/pybabel update -i portal/locale/messages.pot -d portal/locale -D messages --no-location --omit-header --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,85 @@
+"""Factories: plain async functions that put business objects into the test database."""
+
+from __future__ import annotations
+
+import itertools
+
+from litestar.testing import AsyncTestClient
+
+from portal.accounts import passwords
+from portal.accounts.inn import make_inn10
+from portal.accounts.roles import PartnerStatus, Role
+from portal.accounts.tables import Partner, User
+
+PASSWORD = "correct-horse-42"
+_seq = itertools.count(1)
+
+
+def unique_inn() -> str:
+    return make_inn10(f"5{next(_seq):08d}")
+
+
+async def partner(status: str = PartnerStatus.ACTIVE.value, **fields) -> int:
+    n = next(_seq)
+    values = {
+        "legal_name": f"ООО «Партнёр {n}»",
+        "inn": unique_inn(),
+        "region": "central",
+        "partner_type": "dealer",
+        "status": status,
+    } | fields
+    row = Partner(**values)
+    await row.save()
+    return row.id
+
+
+async def user(role: str | Role = Role.PARTNER_STAFF, partner_id: int | None = None, *, email: str | None = None,
+               password: str = PASSWORD, is_active: bool = True, full_name: str | None = None) -> int:
+    role = Role(role)
+    n = next(_seq)
+    if role in (Role.PARTNER_STAFF, Role.PARTNER_ADMIN) and partner_id is None:
+        partner_id = await partner()
+    row = User(
+        email=email or f"{role.value}{n}@example.com",
+        full_name=full_name or f"Пользователь {n}",
+        password_hash=passwords.hash_password_sync(password),
+        role=role.value,
+        partner=partner_id,
+        is_active=is_active,
+    )
+    await row.save()
+    return row.id
+
+
+async def email_of(user_id: int) -> str:
+    row = await User.select(User.email).where(User.id == user_id).first()
+    return row["email"]
+
+
+# --- HTTP helpers -------------------------------------------------------------------
+
+async def csrf_token(client: AsyncTestClient) -> str:
+    token = client.cookies.get("csrftoken")
+    if not token:
+        await client.get("/login")
+        token = client.cookies.get("csrftoken")
+    assert token, "the app must set a CSRF cookie on a safe request"
+    return token
+
+
+async def post_form(client: AsyncTestClient, url: str, data: dict | None = None, **kwargs):
+    headers = {"x-csrftoken": await csrf_token(client)} | kwargs.pop("headers", {})
+    return await client.post(url, data=data or {}, headers=headers, **kwargs)
+
+
+async def login(client: AsyncTestClient, email: str, password: str = PASSWORD):
+    response = await post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 303, response.text
+    return response
+
+
+async def login_as(client: AsyncTestClient, role: str | Role, partner_id: int | None = None) -> int:
+    """Create a user of the role and log the client in as them. Returns the user id."""
+    user_id = await user(role, partner_id)
+    await login(client, await email_of(user_id))
+    return user_id
