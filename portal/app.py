@@ -27,7 +27,7 @@ from portal.db import engine, is_sqlite, prepare_sqlite
 from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
-from portal.web.security import SecurityHeadersMiddleware
+from portal.web.security import AllowedHostsMiddleware, add_security_headers
 from portal.web.sessions import make_session_store, session_config
 from portal.web.templating import make_engine
 
@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router,
             static,
         ],
-        middleware=[SecurityHeadersMiddleware(settings.security.allowed_hosts), session_config(settings).middleware, AuthMiddleware()],
+        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), session_config(settings).middleware, AuthMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
             ),
         ),
+        before_send=[add_security_headers],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings}),

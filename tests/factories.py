@@ -9,6 +9,7 @@ from litestar.testing import AsyncTestClient
 from portal.accounts import passwords
 from portal.accounts.inn import make_inn10
 from portal.accounts.roles import PartnerStatus, Role
+from portal.accounts.services import search_text
 from portal.accounts.tables import Partner, User
 
 PASSWORD = "correct-horse-42"
@@ -28,6 +29,7 @@ async def partner(status: str = PartnerStatus.ACTIVE.value, **fields) -> int:
         "partner_type": "dealer",
         "status": status,
     } | fields
+    values.setdefault("search_name", search_text(values["legal_name"]))
     row = Partner(**values)
     await row.save()
     return row.id
@@ -39,9 +41,12 @@ async def user(role: str | Role = Role.PARTNER_STAFF, partner_id: int | None = N
     n = next(_seq)
     if role in (Role.PARTNER_STAFF, Role.PARTNER_ADMIN) and partner_id is None:
         partner_id = await partner()
+    email = email or f"{role.value}{n}@example.com"
+    full_name = full_name or f"Пользователь {n}"
     row = User(
-        email=email or f"{role.value}{n}@example.com",
-        full_name=full_name or f"Пользователь {n}",
+        email=email,
+        full_name=full_name,
+        search_name=search_text(full_name, email),
         password_hash=passwords.hash_password_sync(password),
         role=role.value,
         partner=partner_id,

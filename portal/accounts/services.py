@@ -31,6 +31,16 @@ from portal.i18n import N_, gettext as _
 from portal.settings import get_settings
 
 
+def search_text(*parts: str) -> str:
+    """What search matches against: case-folded here, because SQLite cannot fold Cyrillic."""
+    return " ".join(p.casefold() for p in parts if p)
+
+
+def _like(q: str) -> str:
+    escaped = q.casefold().replace("\\", "").replace("%", "").replace("_", "")
+    return f"%{escaped}%"
+
+
 # --- who is acting ------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -162,6 +172,7 @@ async def authenticate(email: str, password: str, ip: str) -> CurrentUser:
 def _partner_values(form: PartnerForm) -> dict:
     return {
         "legal_name": form.legal_name,
+        "search_name": search_text(form.legal_name),
         "inn": form.inn,
         "region": form.region,
         "partner_type": form.partner_type,
@@ -206,6 +217,7 @@ async def register_partner(form: RegistrationForm, ip: str = "") -> tuple[int, i
             user = User(
                 email=form.contact_email,
                 full_name=form.contact_name,
+                search_name=search_text(form.contact_name, form.contact_email),
                 password_hash=password_hash,
                 role=Role.PARTNER_ADMIN.value,
                 partner=partner.id,
@@ -223,18 +235,19 @@ async def register_partner(form: RegistrationForm, ip: str = "") -> tuple[int, i
 
 async def _set_partner_status(actor: Actor, partner_id: int, allowed_from: set[str], new: str, action: str) -> None:
     async with write_transaction():
-        rows = await Partner.update({Partner.status: new}).where(
-            (Partner.id == partner_id) & Partner.status.is_in(list(allowed_from))
+        current = await Partner.select(Partner.status).where(Partner.id == partner_id).first()
+        if current is None:
+            raise NotFound()
+        before = current["status"]
+        # Compare-and-set on the status we read: a concurrent decision makes this a no-op, not a double.
+        rows = [] if before not in allowed_from else await Partner.update({Partner.status: new}).where(
+            (Partner.id == partner_id) & (Partner.status == before)
         ).returning(Partner.id)
         if not rows:
-            current = await Partner.select(Partner.status).where(Partner.id == partner_id).first()
-            if current is None:
-                raise NotFound()
+            latest = await Partner.select(Partner.status).where(Partner.id == partner_id).first()
             raise Conflict(N_("This partner has already been processed (status: %(status)s)."),
-                           status=_(PARTNER_STATUS_LABELS.get(current["status"], current["status"])))
-        before = next(iter(allowed_from)) if len(allowed_from) == 1 else None
-        await audit.record(actor, action, "partner", partner_id,
-                           before={"status": before} if before else None, after={"status": new})
+                           status=_(PARTNER_STATUS_LABELS.get(latest["status"], latest["status"])))
+        await audit.record(actor, action, "partner", partner_id, before={"status": before}, after={"status": new})
 
 
 PARTNER_STATUS_LABELS = {
@@ -361,6 +374,7 @@ async def accept_invitation(token: str, form: AcceptInvitationForm, ip: str = ""
                 raise Conflict(N_("This invitation link has already been used, was revoked or has expired."))
             inv = claimed[0]
             user = User(email=inv["email"], full_name=form.full_name, password_hash=password_hash,
+                        search_name=search_text(form.full_name, inv["email"]),
                         role=inv["role"], partner=inv["partner"])
             await user.save()
             await audit.record(Actor(id=user.id, label=user.email, ip=ip), "invitation.accepted", "user", user.id,
@@ -383,6 +397,7 @@ async def create_user(actor: Actor, form: UserForm) -> int:
     try:
         async with write_transaction():
             user = User(email=form.email, full_name=form.full_name, password_hash=password_hash,
+                        search_name=search_text(form.full_name, form.email),
                         role=form.role, partner=form.partner_id)
             await user.save()
             await audit.record(actor, "user.created", "user", user.id,
@@ -427,7 +442,7 @@ async def search_partners(q: str = "", status: str = "", region: str = "", page:
         Partner.created_at,
     ).order_by(Partner.legal_name)
     if q:
-        query = query.where((Partner.legal_name.ilike(f"%{q}%")) | (Partner.inn.like(f"{q}%")))
+        query = query.where(Partner.search_name.like(_like(q)) | Partner.inn.like(_like(q)[1:]))
     if status:
         query = query.where(Partner.status == status)
     if region:
@@ -455,7 +470,7 @@ async def search_users(q: str = "", role: str = "", partner_id: int | None = Non
         User.partner.id.as_alias("partner_id"), User.partner.legal_name.as_alias("partner_name"),
     ).order_by(User.email)
     if q:
-        query = query.where((User.email.ilike(f"%{q}%")) | (User.full_name.ilike(f"%{q}%")))
+        query = query.where(User.search_name.like(_like(q)))
     if role:
         query = query.where(User.role == role)
     if partner_id is not None:

@@ -21,6 +21,8 @@ class Partner(Table, tablename="partner"):
     """A dealer or installer company taking part in the program."""
 
     legal_name = Varchar(length=300, help_text="Legal name, e.g. ООО «Ромашка»")
+    search_name = Varchar(length=300, default="", index=True,
+                          help_text="legal_name case-folded: SQLite's LIKE folds ASCII only")
     inn = Varchar(length=12, unique=True, help_text="Russian tax id (10 or 12 digits, check digits valid)")
     region = Varchar(length=100, index=True)
     partner_type = Varchar(length=20, choices=PartnerType, default=PartnerType.DEALER.value)
@@ -45,6 +47,7 @@ class User(Table, tablename="portal_user"):
 
     email = Varchar(length=254, unique=True, help_text="Stored lower-case; the login name")
     full_name = Varchar(length=200)
+    search_name = Varchar(length=500, default="", help_text="full name and email, case-folded, for search")
     password_hash = Varchar(length=200)
     role = Varchar(length=20, choices=Role, index=True)
     partner = ForeignKey(references=Partner, null=True, index=True, help_text="Empty for company employees")

@@ -1,4 +1,4 @@
-"""Security headers on every response, including errors and static files."""
+"""Security headers on every response, and the allowed-hosts check."""
 
 from __future__ import annotations
 
@@ -46,8 +46,17 @@ def host_allowed(host: str, allowed: list[str]) -> bool:
     return False
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    """Adds the security headers and refuses requests for hosts we do not serve."""
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """A before_send hook: it sees every response, 404s and static files included."""
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in HEADERS.items():
+            if name not in headers:
+                headers[name] = value
+
+
+class AllowedHostsMiddleware(ASGIMiddleware):
+    """Refuses requests for hosts we do not serve (Host header compared without its port)."""
 
     scopes = (ScopeType.HTTP,)
 
@@ -64,13 +73,4 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
             await ASGIResponse(body=b"Invalid host", status_code=400, media_type="text/plain",
                                headers=HEADERS).__call__(scope, receive, send)
             return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
+        await next_app(scope, receive, send)

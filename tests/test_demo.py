@@ -1,0 +1,18 @@
+"""The demo data loads through the services and can be loaded twice."""
+
+from portal.accounts.roles import Role
+from portal.accounts.tables import Partner, User
+from portal.audit.tables import AuditEntry
+from portal.demo import DEMO_PASSWORD, load_demo
+from tests import factories as f
+
+
+async def test_demo_loads_once_and_twice_changes_nothing(client):
+    logins = await load_demo()
+    counts = (await Partner.count(), await User.count(), await AuditEntry.count())
+    assert counts[0] == 20
+    assert {login.role for login in logins} == {r.value for r in Role}
+    assert len({row["region"] for row in await Partner.select(Partner.region)}) >= 5
+    await load_demo()
+    assert (await Partner.count(), await User.count(), await AuditEntry.count()) == counts
+    await f.login(client, "dealer@premia.example", DEMO_PASSWORD)
