@@ -39,12 +39,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         db = engine()
         if is_sqlite():
             await prepare_sqlite(db.path)
-        else:
+        elif settings.db.pool:
             await db.start_connection_pool()
 
     async def on_shutdown() -> None:
-        if not is_sqlite():
-            await engine().close_connection_pool()
+        db = engine()
+        if is_sqlite():
+            await db.close_pool()
+        elif settings.db.pool:
+            await db.close_connection_pool()
 
     static = create_static_files_router(
         path="/static",

@@ -36,6 +36,7 @@ class DatabaseSettings:
 
     url: str | None
     sqlite_path: Path
+    pool: bool = True  # PostgreSQL connection pool; tests turn it off (their event loops come and go)
 
     @property
     def is_postgres(self) -> bool:
@@ -118,6 +119,7 @@ def load_settings() -> Settings:
         db=DatabaseSettings(
             url=database_url,
             sqlite_path=Path(os.environ.get("PREMIA_SQLITE_PATH") or var_dir / "premia.sqlite3"),
+            pool=_bool("PREMIA_DB_POOL", True),
         ),
         security=SecuritySettings(
             secret_key=_secret_key(var_dir),

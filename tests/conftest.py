@@ -17,6 +17,7 @@ from pathlib import Path
 _VAR = Path(tempfile.mkdtemp(prefix="premia-test-"))
 os.environ["PREMIA_VAR_DIR"] = str(_VAR)
 os.environ["PREMIA_COOKIE_SECURE"] = "false"
+os.environ["PREMIA_DB_POOL"] = "false"
 os.environ["PREMIA_ALLOWED_HOSTS"] = "testserver.local,testserver,127.0.0.1,localhost"
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
 _PG_URL = os.environ.get("PREMIA_TEST_DATABASE_URL") or ""
@@ -89,10 +90,13 @@ async def db(schema_template, tmp_path):
         tables = ", ".join(f'"{name}"' for name in _all_tables())
         await database._run_in_new_connection(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     yield database
+    if schema_template is not None:
+        await database.close_pool()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def app():
+    """One app for the session: it holds no data, and each client runs its own lifespan."""
     from portal.app import create_app
 
     return create_app()

@@ -1,0 +1,162 @@
+"""Who may call what: every registered route, with every role and anonymously.
+
+Each route needs a row here; test_every_route_has_a_row fails for a new route
+without one. Statuses are the real outcome with an empty form: 400 means the
+request got past the guards and was refused by validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from portal.accounts import services as accounts
+from portal.accounts.forms import ApiTokenForm, InvitationForm
+from portal.accounts.roles import PartnerStatus, Role
+from portal.app import create_app
+from portal.audit.services import SYSTEM
+from tests import factories as f
+
+ROLES = ("anon", "partner_staff", "partner_admin", "manager", "finance", "admin")
+ANY = {"*": 200}
+LOGIN = {"anon": 303, "*": 200}
+
+
+def only(*roles: str, ok: int = 200, anon: int = 303) -> dict:
+    return {"anon": anon, "*": 403} | {r: ok for r in roles}
+
+
+MANAGERS = ("manager", "admin")
+
+# (method, route path) -> (expected status per role, path parameters by world attribute)
+TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
+    ("GET", "/"): ({"*": 302}, {}),
+    ("GET", "/dashboard"): (LOGIN, {}),
+    ("GET", "/healthz"): (ANY, {}),
+    ("GET", "/login"): ({"anon": 200, "*": 302}, {}),
+    ("POST", "/login"): ({"*": 400}, {}),
+    ("POST", "/logout"): ({"*": 303}, {}),
+    ("POST", "/lang"): ({"*": 303}, {}),
+    ("GET", "/register"): (ANY, {}),
+    ("POST", "/register"): ({"*": 400}, {}),
+    ("GET", "/register/done"): (ANY, {}),
+    ("GET", "/invite/{token:str}"): (ANY, {"token": "invitation_token"}),
+    ("POST", "/invite/{token:str}"): ({"*": 400}, {"token": "invitation_token"}),
+    ("GET", "/team"): (only("partner_admin"), {}),
+    ("POST", "/team/invitations"): (only("partner_admin", ok=400), {}),
+    ("POST", "/team/invitations/{invitation_id:int}/revoke"): (only("partner_admin", ok=303),
+                                                               {"invitation_id": "invitation_id"}),
+    ("GET", "/manage/partners"): (only(*MANAGERS), {}),
+    ("POST", "/manage/partners/{partner_id:int}/approve"): (only(*MANAGERS, ok=303), {"partner_id": "pending_id"}),
+    ("POST", "/manage/partners/{partner_id:int}/reject"): (only(*MANAGERS, ok=303), {"partner_id": "pending_id"}),
+    ("GET", "/admin/partners"): (only("admin"), {}),
+    ("GET", "/admin/partners/new"): (only("admin"), {}),
+    ("POST", "/admin/partners/new"): (only("admin", ok=400), {}),
+    ("GET", "/admin/partners/{partner_id:int}"): (only("admin"), {"partner_id": "partner_id"}),
+    ("POST", "/admin/partners/{partner_id:int}/deactivate"): (only("admin", ok=303), {"partner_id": "pending_id"}),
+    ("POST", "/admin/partners/{partner_id:int}/reactivate"): (only("admin", ok=303),
+                                                              {"partner_id": "deactivated_id"}),
+    ("GET", "/admin/users"): (only("admin"), {}),
+    ("GET", "/admin/users/new"): (only("admin"), {}),
+    ("POST", "/admin/users/new"): (only("admin", ok=400), {}),
+    ("POST", "/admin/users/{user_id:int}/deactivate"): (only("admin", ok=303), {"user_id": "victim_id"}),
+    ("POST", "/admin/users/{user_id:int}/activate"): (only("admin", ok=303), {"user_id": "victim_id"}),
+    ("GET", "/admin/tokens"): (only("admin"), {}),
+    ("POST", "/admin/tokens"): (only("admin", ok=400), {}),
+    ("POST", "/admin/tokens/{token_id:int}/revoke"): (only("admin", ok=303), {"token_id": "api_token_id"}),
+    ("GET", "/admin/audit"): (only("admin"), {}),
+    ("GET", "/api/v1/me"): ({"anon": 401, "*": 200}, {}),
+    ("GET", "/api/schema"): (ANY, {}),
+    ("GET", "/api/schema/openapi.json"): (ANY, {}),
+    ("GET", "/api/schema/{path:str}"): (ANY, {"path": "=openapi.json"}),
+    ("GET", "/static/{file_path:path}"): (ANY, {"file_path": "=css/app.css"}),
+}
+
+
+def _app_routes() -> set[tuple[str, str]]:
+    found = set()
+    for route in create_app().routes:
+        for method in route.methods - {"OPTIONS", "HEAD"}:
+            found.add((method, route.path))
+    return found
+
+
+def test_every_route_has_a_row():
+    routes = _app_routes()
+    assert routes - TABLE.keys() == set(), "add these routes to the authorization table"
+    assert TABLE.keys() - routes == set(), "these rows name routes that no longer exist"
+
+
+@dataclass
+class World:
+    partner_id: int
+    pending_id: int
+    deactivated_id: int
+    victim_id: int
+    invitation_id: int
+    invitation_token: str
+    api_token_id: int
+    users: dict[str, int]
+    api_tokens: dict[str, str]
+
+
+async def build_world() -> World:
+    partner_id = await f.partner()
+    users = {
+        "partner_staff": await f.user(Role.PARTNER_STAFF, partner_id),
+        "partner_admin": await f.user(Role.PARTNER_ADMIN, partner_id),
+        "manager": await f.user(Role.MANAGER),
+        "finance": await f.user(Role.FINANCE),
+        "admin": await f.user(Role.ADMIN),
+    }
+    admin = await accounts.user_for_session(users["partner_admin"])
+    token = await accounts.invite(admin, InvitationForm(email="invitee@example.com", role="partner_staff"))
+    invitation = await accounts.invitation_for_token(token)
+    api_tokens = {role: await accounts.create_api_token(SYSTEM, ApiTokenForm(user_id=uid, name=role))
+                  for role, uid in users.items()}
+    from portal.accounts.tables import ApiToken
+
+    return World(
+        partner_id=partner_id,
+        pending_id=await f.partner(status=PartnerStatus.PENDING.value),
+        deactivated_id=await f.partner(status=PartnerStatus.DEACTIVATED.value),
+        victim_id=await f.user(Role.PARTNER_STAFF, partner_id),
+        invitation_id=invitation["id"],
+        invitation_token=token,
+        api_token_id=(await ApiToken.select(ApiToken.id).where(ApiToken.name == "manager").first())["id"],
+        users=users,
+        api_tokens=api_tokens,
+    )
+
+
+def _path(route: str, params: dict[str, str], world: World) -> str:
+    path = route
+    for name, source in params.items():
+        value = source[1:] if source.startswith("=") else getattr(world, source)
+        start = path.index("{" + name)
+        end = path.index("}", start) + 1
+        path = path[:start] + str(value) + path[end:]
+    return path
+
+
+CASES = [(method, route, role) for (method, route) in TABLE for role in ROLES]
+
+
+@pytest.mark.parametrize(("method", "route", "role"), CASES, ids=[f"{m} {r} {ro}" for m, r, ro in CASES])
+async def test_route_answers_each_role_as_expected(client, method, route, role):
+    expected_by_role, params = TABLE[(method, route)]
+    expected = expected_by_role.get(role, expected_by_role.get("*"))
+    world = await build_world()
+    headers = {}
+    if role != "anon":
+        if route.startswith("/api/"):
+            headers["Authorization"] = f"Bearer {world.api_tokens[role]}"
+        else:
+            await f.login(client, await f.email_of(world.users[role]))
+    path = _path(route, params, world)
+    if method == "GET":
+        response = await client.get(path, headers=headers)
+    else:
+        response = await f.post_form(client, path, {}, headers=headers)
+    assert response.status_code == expected, f"{method} {path} as {role}: {response.status_code}"
