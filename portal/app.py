@@ -28,7 +28,6 @@ from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
 from portal.web.security import AllowedHostsMiddleware, add_security_headers
-from portal.web.sessions import make_session_store, session_config
 from portal.web.templating import make_engine
 
 
@@ -72,7 +71,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router,
             static,
         ],
-        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), session_config(settings).middleware, AuthMiddleware()],
+        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), AuthMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,
@@ -81,7 +80,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name="x-csrftoken",
             exclude=["/api/"],
         ),
-        stores={"sessions": make_session_store(settings)},
         template_config=TemplateConfig(instance=make_engine(settings)),
         plugins=[HTMXPlugin()],
         request_class=HTMXRequest,

@@ -20,7 +20,7 @@ from portal.errors import DomainError, ValidationFailed
 from portal.i18n import SUPPORTED
 from portal.web.auth import LANG_COOKIE, manager, partner_admin
 from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
-from portal.web.sessions import rotate_session
+from portal.web.sessions import COOKIE, clear_session_cookie, set_session_cookie
 
 
 class AuthController(Controller):
@@ -45,14 +45,22 @@ class AuthController(Controller):
         except DomainError as exc:
             return Page("accounts/login.html", status_code=exc.status_code,
                             context={"values": data, "errors": {"__all__": exc.message}, "next": next_})
-        request.set_session({"uid": user.id})
-        rotate_session(request)
-        return Redirect(path=safe_next(next_), status_code=303)
+        old = request.cookies.get(COOKIE)
+        if old:
+            await services.end_session(old)
+        token = await services.start_session(user.id, client_ip(request), request.headers.get("user-agent", ""))
+        response = Redirect(path=safe_next(next_), status_code=303)
+        set_session_cookie(response, token, request.app.state.settings)
+        return response
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:
-        request.clear_session()
-        return Redirect(path="/login", status_code=303)
+        token = request.cookies.get(COOKIE)
+        if token:
+            await services.end_session(token)
+        response = Redirect(path="/login", status_code=303)
+        clear_session_cookie(response, request.app.state.settings)
+        return response
 
     @post("/lang", name="set_language")
     async def set_language(self, request: Request) -> Redirect:

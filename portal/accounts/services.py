@@ -22,7 +22,7 @@ from portal.accounts.forms import (
     UserForm,
 )
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerStatus, Role
-from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User
+from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User, UserSession
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import is_unique_violation, utcnow, write_transaction
@@ -91,6 +91,39 @@ def _current(row: dict) -> CurrentUser | None:
         partner_name=row["partner_name"] or "",
         locale=row["locale"] or "",
     )
+
+
+_SESSION_SQL = (
+    'SELECT u.id, u.email, u.full_name, u.role, u.locale, p.id AS partner_id, '
+    'p.legal_name AS partner_name, p.status AS partner_status '
+    'FROM user_session s JOIN portal_user u ON u.id = s."user" LEFT JOIN partner p ON p.id = u.partner '
+    "WHERE s.key_hash = {} AND s.expires_epoch > {} AND u.is_active = {}"
+)
+
+
+async def start_session(user_id: int, ip: str = "", user_agent: str = "") -> str:
+    """Open a session for a user who just proved who they are. Returns the cookie token.
+
+    A new random token every time: an id planted before login never becomes a logged-in one.
+    """
+    token = secrets.token_urlsafe(32)
+    now = int(time.time())
+    await UserSession.delete().where((UserSession.user == user_id) & (UserSession.expires_epoch <= now))
+    await UserSession.insert(UserSession(
+        key_hash=_token_hash(token), user=user_id, ip=ip[:64], user_agent=user_agent[:200],
+        expires_epoch=now + get_settings().security.session_max_age,
+    ))
+    return token
+
+
+async def end_session(token: str) -> None:
+    await UserSession.delete().where(UserSession.key_hash == _token_hash(token))
+
+
+async def user_for_session_token(token: str) -> CurrentUser | None:
+    """The user behind a session cookie, in one query; None if expired, unknown or deactivated."""
+    rows = await UserSession.raw(_SESSION_SQL, _token_hash(token), int(time.time()), True)
+    return _current(rows[0]) if rows else None
 
 
 async def user_for_session(user_id: int) -> CurrentUser | None:
@@ -486,6 +519,12 @@ async def team_of(actor: CurrentUser) -> list[dict]:
         return []
     return await User.select(User.id, User.email, User.full_name, User.role, User.is_active,
                              User.last_login_at).where(User.partner == actor.partner_id).order_by(User.full_name)
+
+
+async def team_size(actor: CurrentUser) -> int:
+    if actor.partner_id is None:
+        return 0
+    return await User.count().where((User.partner == actor.partner_id) & User.is_active.eq(True))
 
 
 async def company_counts() -> dict[str, int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import (
+    BigInt,
     Boolean,
     ForeignKey,
     Integer,
@@ -11,7 +12,6 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
-from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 from portal.accounts.roles import PartnerStatus, PartnerType, Role
@@ -61,6 +61,21 @@ class User(Table, tablename="portal_user"):
         from piccolo.columns.readable import Readable
 
         return Readable(template="%s", columns=[cls.email])
+
+
+class UserSession(Table, tablename="user_session"):
+    """A signed-in browser. The cookie holds a random token; only its sha256 is stored.
+
+    Every worker and host reads the same table, so sessions survive restarts and
+    load balancing; deactivating a user or partner ends their sessions at once.
+    """
+
+    key_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(references=User, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_epoch = BigInt(index=True, help_text="Unix seconds; an integer compares the same on both databases")
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=200, default="")
 
 
 class Invitation(Table, tablename="invitation"):

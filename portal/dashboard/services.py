@@ -12,6 +12,6 @@ from portal.accounts.services import CurrentUser
 async def dashboard_for(user: CurrentUser) -> dict:
     if user.is_partner:
         partner = await accounts.get_partner(user.partner_id)  # type: ignore[arg-type]
-        team = await accounts.team_of(user) if user.role == "partner_admin" else []
-        return {"kind": "partner", "partner": partner, "team_size": len(team)}
+        team_size = await accounts.team_size(user) if user.role == "partner_admin" else 0
+        return {"kind": "partner", "partner": partner, "team_size": team_size}
     return {"kind": "company", "counts": await accounts.company_counts()}

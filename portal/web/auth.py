@@ -19,6 +19,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 from portal import i18n
 from portal.accounts import services as accounts
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, Role
+from portal.web.sessions import COOKIE
 
 LANG_COOKIE = "premia_lang"
 
@@ -35,10 +36,9 @@ class AuthMiddleware(ASGIMiddleware):
             if header[:7].lower() == "bearer ":
                 user = await accounts.user_for_api_token(header[7:].strip())
         elif not path.startswith("/static/"):
-            session = scope.get("session") or {}
-            uid = session.get("uid") if isinstance(session, dict) else None
-            if isinstance(uid, int):
-                user = await accounts.user_for_session(uid)
+            token = connection.cookies.get(COOKIE)
+            if token:
+                user = await accounts.user_for_session_token(token)
         scope["user"] = user
         scope["auth"] = None
 

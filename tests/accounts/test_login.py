@@ -122,3 +122,21 @@ async def test_english_is_available(client):
     page = await client.get("/login")
     assert "Sign in to Premia" in page.text
     assert '<html lang="en">' in page.text
+
+
+async def test_expired_session_no_longer_signs_in(client):
+    from portal.accounts.tables import UserSession
+
+    user_id = await f.user(Role.MANAGER)
+    await f.login(client, await f.email_of(user_id))
+    await UserSession.update({UserSession.expires_epoch: 0}).where(UserSession.user == user_id)
+    assert (await client.get("/dashboard")).status_code == 303
+
+
+async def test_sessions_store_only_a_hash_of_the_cookie(client):
+    from portal.accounts.tables import UserSession
+
+    user_id = await f.user(Role.MANAGER)
+    await f.login(client, await f.email_of(user_id))
+    stored = await UserSession.select(UserSession.key_hash).where(UserSession.user == user_id)
+    assert len(stored) == 1 and stored[0]["key_hash"] != client.cookies.get("premia_session")

@@ -1,0 +1,27 @@
+"""`make bench [BENCH=prefix]`: run the benches whose output names start with the prefix."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import web
+
+# (the output-name prefixes a bench prints, the bench)
+BENCHES = [
+    (("baseline.", "dashboard."), web.bench_baseline_and_dashboard),
+]
+
+
+def main(argv: list[str]) -> None:
+    prefix = argv[0] if argv else ""
+    ran = False
+    for names, bench in BENCHES:
+        if not prefix or any(n.startswith(prefix) or prefix.startswith(n.rstrip(".")) for n in names):
+            bench()
+            ran = True
+    if not ran:
+        raise SystemExit(f"no bench matches {prefix!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,120 @@
+"""Bench plumbing: datasets under var/bench, servers under uvicorn, load from wrk.
+
+Every server runs the same way (uvicorn, one worker, no access log), so the
+portal and the bare-framework baseline are compared like for like.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "var" / "bench"
+CONNECTIONS = 32
+DURATION_S = int(os.environ.get("PREMIA_BENCH_SECONDS", "10"))
+
+
+def emit(name: str, value: float, unit: str) -> None:
+    print(json.dumps({"name": name, "value": round(value, 3), "unit": unit}, ensure_ascii=False), flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def finish_sqlite(path: Path) -> None:
+    """Fold the WAL back into the file so that it can be renamed or copied alone."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+
+
+def portal_env(sqlite_path: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update({
+        "PREMIA_SQLITE_PATH": str(sqlite_path),
+        "PREMIA_VAR_DIR": str(BENCH_DIR / "var"),
+        "PREMIA_COOKIE_SECURE": "false",
+    })
+    env.update(extra)
+    return env
+
+
+@contextlib.contextmanager
+def serve(factory: str, env: dict[str, str] | None = None):
+    """Serve an app factory ("module:function") under uvicorn; yields the base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--log-level", "warning", "--no-access-log"],
+        env=env or dict(os.environ), cwd=ROOT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url + "/healthz", timeout=0.5)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{factory} did not start")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _ms(text: str) -> float:
+    match = re.match(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise ValueError(text)
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wrk(url: str, headers: dict[str, str] | None = None, duration: int = DURATION_S,
+        connections: int = CONNECTIONS, threads: int = 2) -> dict[str, float]:
+    """Run wrk against one URL; returns rps, p50_ms, p99_ms and the count of non-2xx/3xx answers."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "bad": float(errors.group(1)) if errors else 0.0}
+
+
+def login_cookie(base_url: str, email: str, password: str) -> str:
+    with httpx.Client(base_url=base_url, follow_redirects=False) as client:
+        client.get("/login")
+        token = client.cookies["csrftoken"]
+        response = client.post("/login", data={"email": email, "password": password},
+                               headers={"x-csrftoken": token})
+        if response.status_code != 303:
+            raise RuntimeError(f"login failed: {response.status_code}")
+        return client.cookies["premia_session"]

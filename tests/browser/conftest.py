@@ -1,0 +1,106 @@
+"""A live portal in a subprocess and a phone-sized chromium driven by Playwright.
+
+Without chromium the browser tests are skipped with one line of reason, except
+under CI=true, where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from portal.db import engine, is_sqlite
+
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def _chromium() -> str | None:
+    explicit = os.environ.get("PREMIA_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    for candidate in CHROMIUM_CANDIDATES:
+        if Path(candidate).exists():
+            return candidate
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = _chromium()
+    if path is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("chromium is missing under CI=true: the browser tests must run (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium); browser tests skipped")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(db, tmp_path):
+    """The real app under uvicorn, on the test's own database."""
+    port = _free_port()
+    env = dict(os.environ)
+    env.update({
+        "PREMIA_COOKIE_SECURE": "false",
+        "PREMIA_DB_POOL": "true",
+        "PREMIA_VAR_DIR": str(tmp_path / "var"),
+    })
+    if is_sqlite():
+        env["PREMIA_SQLITE_PATH"] = engine().path
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, cwd=Path(__file__).resolve().parents[2],
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(url + "/healthz", timeout=0.5).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("the portal did not start")
+        time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture
+async def phone(chromium_path):
+    """A fresh phone-sized page (390×844, touch) in headless chromium."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS, headless=True)
+        context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU")
+        page = await context.new_page()
+        try:
+            yield page
+        finally:
+            await context.close()
+            await browser.close()
