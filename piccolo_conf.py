@@ -14,5 +14,8 @@ APP_REGISTRY = AppRegistry(
     apps=[
         "portal.accounts.piccolo_app",
         "portal.audit.piccolo_app",
+        "portal.products.piccolo_app",
+        "portal.claims.piccolo_app",
+        "portal.notifications.piccolo_app",
     ]
 )

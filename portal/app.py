@@ -21,6 +21,10 @@ from portal.accounts.routes import (
     TeamController,
 )
 from portal.api.routes import api_router
+from portal.claims.routes import ClaimsController, ItemSearchController, PhotoController, ReviewController
+from portal.notifications.routes import NotificationsController
+from portal.products.routes import JobTypesController, ProductsController
+from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController
 from portal.db import engine, is_sqlite, prepare_sqlite
@@ -33,6 +37,7 @@ from portal.web.templating import make_engine
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    wire()
 
     async def on_startup() -> None:
         db = engine()
@@ -68,6 +73,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUsersController,
             AdminTokensController,
             AuditController,
+            ProductsController,
+            JobTypesController,
+            ItemSearchController,
+            ClaimsController,
+            ReviewController,
+            PhotoController,
+            NotificationsController,
             api_router,
             static,
         ],

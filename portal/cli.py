@@ -18,6 +18,9 @@ def _run(coro):
 @click.group()
 def main() -> None:
     """Premia: dealer loyalty portal."""
+    from portal.wiring import wire
+
+    wire()
 
 
 async def _migrate() -> None:

@@ -216,3 +216,12 @@ def is_unique_violation(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(exc, UniqueViolationError)
+
+
+def company_today() -> dt.date:
+    """Today in the company's timezone: what "today" means for sales dates and periods."""
+    from zoneinfo import ZoneInfo
+
+    from portal.settings import get_settings
+
+    return dt.datetime.now(ZoneInfo(get_settings().app.timezone)).date()

@@ -63,7 +63,7 @@ class AppSettings:
     timezone: str
     company_name: str
     var_dir: Path
-    redis_url: str | None
+    max_upload_mb: int
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def load_settings() -> Settings:
             timezone=os.environ.get("PREMIA_TIMEZONE", "Europe/Moscow"),
             company_name=os.environ.get("PREMIA_COMPANY_NAME", "ООО «Термотех»"),
             var_dir=var_dir,
-            redis_url=os.environ.get("REDIS_URL") or None,
+            max_upload_mb=int(os.environ.get("PREMIA_MAX_UPLOAD_MB", "15")),
         ),
         db=DatabaseSettings(
             url=database_url,

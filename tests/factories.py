@@ -61,6 +61,62 @@ async def email_of(user_id: int) -> str:
     return row["email"]
 
 
+def jpeg(width: int = 64, height: int = 48, color: str = "#3a7", orientation: int | None = None,
+         seed: int = 0) -> bytes:
+    """A real JPEG made with Pillow; ``orientation`` writes an EXIF orientation tag, ``seed`` varies the pixels."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), color)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width // 3, height // 2), fill="#000")  # an asymmetric mark: orientation is visible
+    if seed:
+        draw.ellipse((seed % width, seed % height, seed % width + 10, seed % height + 10), fill="#fff")
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    exif[0x8825] = {2: (55.0, 45.0, 0.0)}  # a GPS latitude that must not survive
+    image.save(buf, "JPEG", exif=exif.tobytes())
+    return buf.getvalue()
+
+
+async def product(sku: str | None = None, serial_pattern: str = "", **fields) -> int:
+    from portal.products.tables import Product
+
+    n = next(_seq)
+    sku = sku or f"SKU-{n}"
+    name = fields.pop("name", f"Котёл {n}")
+    row = Product(sku=sku, name=name, search_name=f"{sku} {name}".casefold(), category=fields.pop("category", "boilers"),
+                  unit_price_kop=fields.pop("unit_price_kop", 4599000), serial_pattern=serial_pattern, **fields)
+    await row.save()
+    return row.id
+
+
+def claim_form(product_id: int, **overrides) -> dict:
+    import secrets
+
+    from portal.db import company_today
+
+    return {
+        "idempotency_key": secrets.token_urlsafe(18),
+        "item": f"p:{product_id}",
+        "quantity": "1",
+        "serials": "",
+        "sold_on": company_today().isoformat(),
+        "amount": "45 990,00",
+    } | overrides
+
+
+async def claim(actor, product_id: int, photos: list[bytes] | None = None, **overrides) -> int:
+    """Register a claim through the service, as the dealer's phone would."""
+    from portal.claims import services
+
+    result = await services.submit(actor, claim_form(product_id, **overrides), photos or [])
+    return result.claim_id
+
+
 # --- HTTP helpers -------------------------------------------------------------------
 
 async def csrf_token(client: AsyncTestClient) -> str:

@@ -54,6 +54,7 @@ class CurrentUser:
     partner_id: int | None
     partner_name: str
     locale: str
+    unread: int = 0  # notifications not yet read: the bell's number
 
     @property
     def is_partner(self) -> bool:
@@ -90,12 +91,14 @@ def _current(row: dict) -> CurrentUser | None:
         partner_id=row["partner_id"],
         partner_name=row["partner_name"] or "",
         locale=row["locale"] or "",
+        unread=row.get("unread") or 0,
     )
 
 
 _SESSION_SQL = (
     'SELECT u.id, u.email, u.full_name, u.role, u.locale, p.id AS partner_id, '
-    'p.legal_name AS partner_name, p.status AS partner_status '
+    'p.legal_name AS partner_name, p.status AS partner_status, '
+    '(SELECT COUNT(*) FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL) AS unread '
     'FROM user_session s JOIN portal_user u ON u.id = s."user" LEFT JOIN partner p ON p.id = u.partner '
     "WHERE s.key_hash = {} AND s.expires_epoch > {} AND u.is_active = {}"
 )

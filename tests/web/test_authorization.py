@@ -28,6 +28,7 @@ def only(*roles: str, ok: int = 200, anon: int = 303) -> dict:
 
 
 MANAGERS = ("manager", "admin")
+PARTNERS = ("partner_staff", "partner_admin")
 
 # (method, route path) -> (expected status per role, path parameters by world attribute)
 TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
@@ -66,6 +67,29 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("POST", "/admin/tokens"): (only("admin", ok=400), {}),
     ("POST", "/admin/tokens/{token_id:int}/revoke"): (only("admin", ok=303), {"token_id": "api_token_id"}),
     ("GET", "/admin/audit"): (only("admin"), {}),
+    ("GET", "/admin/products"): (only("admin"), {}),
+    ("GET", "/admin/products/new"): (only("admin"), {}),
+    ("POST", "/admin/products/new"): (only("admin", ok=400), {}),
+    ("GET", "/admin/products/{product_id:int}"): (only("admin"), {"product_id": "product_id"}),
+    ("POST", "/admin/products/{product_id:int}"): (only("admin", ok=400), {"product_id": "product_id"}),
+    ("POST", "/admin/products/import"): (only("admin", ok=400), {}),
+    ("GET", "/admin/job-types"): (only("admin"), {}),
+    ("POST", "/admin/job-types"): (only("admin", ok=400), {}),
+    ("GET", "/claims/items"): (only(*PARTNERS), {}),
+    ("GET", "/claims"): (only(*PARTNERS), {}),
+    ("GET", "/claims/new"): (only(*PARTNERS), {}),
+    ("POST", "/claims/new"): (only(*PARTNERS, ok=400), {}),
+    ("GET", "/claims/{claim_id:int}"): (only(*PARTNERS), {"claim_id": "claim_id"}),
+    ("POST", "/claims/{claim_id:int}/withdraw"): (only(*PARTNERS, ok=303), {"claim_id": "claim_id"}),
+    ("POST", "/claims/{claim_id:int}/resubmit"): (only(*PARTNERS, ok=400), {"claim_id": "claim_id"}),
+    ("GET", "/review"): (only(*MANAGERS), {}),
+    ("GET", "/review/export/{fmt:str}"): (only(*MANAGERS), {"fmt": "=csv"}),
+    ("GET", "/review/{claim_id:int}"): (only(*MANAGERS), {"claim_id": "claim_id"}),
+    ("POST", "/review/{claim_id:int}/decide"): (only(*MANAGERS, ok=400), {"claim_id": "claim_id"}),
+    ("POST", "/review/bulk-approve"): (only(*MANAGERS), {}),
+    ("GET", "/media/claims/{photo_id:int}/{size:str}"): (LOGIN, {"photo_id": "photo_id", "size": "=thumb"}),
+    ("GET", "/notifications"): (LOGIN, {}),
+    ("POST", "/notifications/read"): ({"*": 303}, {}),
     ("GET", "/api/v1/me"): ({"anon": 401, "*": 200}, {}),
     ("GET", "/api/schema"): (ANY, {}),
     ("GET", "/api/schema/openapi.json"): (ANY, {}),
@@ -97,6 +121,9 @@ class World:
     invitation_id: int
     invitation_token: str
     api_token_id: int
+    product_id: int
+    claim_id: int
+    photo_id: int
     users: dict[str, int]
     api_tokens: dict[str, str]
 
@@ -116,8 +143,15 @@ async def build_world() -> World:
     api_tokens = {role: await accounts.create_api_token(SYSTEM, ApiTokenForm(user_id=uid, name=role))
                   for role, uid in users.items()}
     from portal.accounts.tables import ApiToken
+    from portal.claims.tables import ClaimPhoto
 
+    product_id = await f.product()
+    staff = await accounts.user_for_session(users["partner_staff"])
+    claim_id = await f.claim(staff, product_id, photos=[f.jpeg()])
     return World(
+        product_id=product_id,
+        claim_id=claim_id,
+        photo_id=(await ClaimPhoto.select(ClaimPhoto.id).first())["id"],
         partner_id=partner_id,
         pending_id=await f.partner(status=PartnerStatus.PENDING.value),
         deactivated_id=await f.partner(status=PartnerStatus.DEACTIVATED.value),

@@ -1,0 +1,1 @@
+"""Claims: registered sales and jobs, their review, fraud flags and export."""

@@ -1,0 +1,222 @@
+"""HTTP for claims: the phone form, a partner's list, the review queue, exports and photos."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
+from litestar.response import File, Redirect, Response
+
+from portal.claims import services
+from portal.errors import DomainError, ValidationFailed
+from portal.media.images import ImageTooLarge
+from portal.db import company_today
+from portal.products.services import item_choice, search_items
+from portal.web.auth import manager, partner_user, requires_login
+from portal.web.helpers import client_ip, page_number
+from portal.web.responses import Page
+
+
+async def _form_and_photos(request: Request) -> tuple[dict[str, Any], list[bytes]]:
+    form = await request.form()
+    data: dict[str, Any] = {}
+    photos: list[bytes] = []
+    for key, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            if key == "photos":
+                content = await value.read()
+                if content:
+                    photos.append(content)
+        elif key != "_csrf_token":
+            data[key] = value
+    return data, photos
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class ClaimsController(Controller):
+    """A partner's own registrations."""
+
+    include_in_schema = False
+    path = "/claims"
+    guards = [partner_user]
+
+    async def _form(self, request: Request, values: dict, errors: dict, status: int = 200) -> Page:
+        values = dict(values)
+        items = await search_items(str(values.get("q") or ""))
+        chosen = str(values.get("item") or "")
+        if not chosen:
+            last = await services.last_item_of(request.user)  # fast repeat entry: start from the last one
+            chosen = last["key"] if last else ""
+        if chosen and all(it.key != chosen for it in items):
+            picked = await item_choice(chosen)
+            if picked is not None:
+                items.insert(0, picked)
+        values["item"] = chosen
+        values.setdefault("idempotency_key", _new_key())
+        values.setdefault("quantity", "1")
+        values.setdefault("sold_on", company_today().isoformat())
+        return Page("claims/new.html", status_code=status, context={"values": values, "errors": errors,
+                                                                     "items": items})
+
+    @get("/", name="claims")
+    async def index(self, request: Request, status: FromQuery[str] = "",
+                    page: FromQuery[str] = "1") -> Page:
+        result = await services.claims_of(request.user, status=status, page=page_number(page))
+        return Page("claims/list.html", context={"result": result, "status": status,
+                                                  "labels": services.STATUS_LABELS})
+
+    @get("/new", name="claim_new")
+    async def new(self, request: Request, item: FromQuery[str] = "") -> Page:
+        return await self._form(request, {"item": item} if item else {}, {})
+
+    @post("/new", request_max_body_size=64 * 1024 * 1024)
+    async def create(self, request: Request) -> Any:
+        data, photos = await _form_and_photos(request)
+        try:
+            result = await services.submit(request.user, data, photos, ip=client_ip(request))
+        except ValidationFailed as exc:
+            return await self._form(request, data, exc.errors, status=400)
+        except ImageTooLarge as exc:
+            return await self._form(request, data, {"photos": exc.message}, status=413)
+        return Redirect(path=f"/claims/{result.claim_id}?registered=1", status_code=303)
+
+    @get("/{claim_id:int}", name="claim")
+    async def show(self, request: Request, claim_id: FromPath[int]) -> Page:
+        claim = await services.get_claim(request.user, claim_id)
+        return Page("claims/detail.html", context={"c": claim, "labels": services.STATUS_LABELS,
+                                                    "reasons": services.REJECT_REASONS, "errors": {}})
+
+    @post("/{claim_id:int}/withdraw")
+    async def withdraw(self, request: Request, claim_id: FromPath[int]) -> Redirect:
+        await services.withdraw(request.user, claim_id, ip=client_ip(request))
+        return Redirect(path=f"/claims/{claim_id}", status_code=303)
+
+    @post("/{claim_id:int}/resubmit", request_max_body_size=64 * 1024 * 1024)
+    async def resubmit(self, request: Request, claim_id: FromPath[int]) -> Any:
+        data, photos = await _form_and_photos(request)
+        try:
+            await services.resubmit(request.user, claim_id, str(data.get("comment") or ""), photos,
+                                    ip=client_ip(request))
+        except (ValidationFailed, ImageTooLarge) as exc:
+            claim = await services.get_claim(request.user, claim_id)
+            errors = exc.errors if isinstance(exc, ValidationFailed) else {"photos": exc.message}
+            return Page("claims/detail.html", status_code=exc.status_code, context={
+                "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS, "errors": errors})
+        return Redirect(path=f"/claims/{claim_id}", status_code=303)
+
+
+class ItemSearchController(Controller):
+    """Search-as-you-type for the claim form's product picker (also a plain page without JS)."""
+
+    include_in_schema = False
+    guards = [partner_user]
+
+    @get("/claims/items", name="claim_items")
+    async def items(self, request: HTMXRequest, q: FromQuery[str] = "") -> Any:
+        items = await search_items(q) if q.strip() else []
+        if request.htmx:
+            return HTMXTemplate(template_name="claims/_items.html", context={"items": items, "q": q},
+                                media_type="text/html")
+        return Page("claims/items.html", context={"items": items, "q": q})
+
+
+def _filter(status: str, region: str, partner: str, product: str, flagged: str, order: str) -> services.QueueFilter:
+    return services.QueueFilter(
+        status=status, region=region,
+        partner_id=int(partner) if partner.isdigit() else None,
+        product_id=int(product) if product.isdigit() else None,
+        flagged=flagged == "1", oldest_first=order == "oldest",
+    )
+
+
+class ReviewController(Controller):
+    """The managers' review queue."""
+
+    include_in_schema = False
+    path = "/review"
+    guards = [manager]
+
+    @get("/", name="review")
+    async def queue(self, status: FromQuery[str] = "open", region: FromQuery[str] = "",
+                    partner: FromQuery[str] = "", product: FromQuery[str] = "", flagged: FromQuery[str] = "",
+                    order: FromQuery[str] = "newest", page: FromQuery[str] = "1") -> Page:
+        flt = _filter(status, region, partner, product, flagged, order)
+        result = await services.queue(flt, page=page_number(page))
+        params = {"status": status, "region": region, "partner": partner, "product": product, "flagged": flagged,
+                  "order": order}
+        return Page("review/queue.html", context={
+            "result": result, "params": params, "labels": services.STATUS_LABELS,
+            "options": await services.filter_options()})
+
+    @get("/export/{fmt:str}", name="review_export")
+    async def export(self, fmt: FromPath[str], status: FromQuery[str] = "open", region: FromQuery[str] = "",
+                     partner: FromQuery[str] = "", product: FromQuery[str] = "", flagged: FromQuery[str] = "",
+                     order: FromQuery[str] = "newest") -> Response:
+        if fmt not in ("csv", "xlsx"):
+            raise NotFoundException()
+        rows = await services.export_rows(_filter(status, region, partner, product, flagged, order))
+        from portal.claims.export import to_csv, to_xlsx
+
+        if fmt == "csv":
+            return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
+                            headers={"content-disposition": 'attachment; filename="claims.csv"'})
+        return Response(to_xlsx(rows),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"content-disposition": 'attachment; filename="claims.xlsx"'})
+
+    @get("/{claim_id:int}", name="review_claim")
+    async def show(self, request: Request, claim_id: FromPath[int]) -> Page:
+        claim = await services.get_claim(request.user, claim_id)
+        return Page("review/claim.html", context={"c": claim, "labels": services.STATUS_LABELS,
+                                                   "reasons": services.REJECT_REASONS, "errors": {}, "values": {},
+                                                   "flag_labels": services.FLAG_LABELS})
+
+    @post("/{claim_id:int}/decide")
+    async def decide(self, request: HTMXRequest, claim_id: FromPath[int]) -> Any:
+        form = await request.form()
+        try:
+            await services.decide(request.user, claim_id, str(form.get("action") or ""),
+                                  reason=str(form.get("reason") or ""), text=str(form.get("text") or ""),
+                                  ip=client_ip(request))
+        except ValidationFailed as exc:
+            claim = await services.get_claim(request.user, claim_id)
+            return Page("review/claim.html", status_code=400, context={
+                "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS,
+                "errors": exc.errors, "values": dict(form.items()), "flag_labels": services.FLAG_LABELS})
+        return Redirect(path=f"/review/{claim_id}", status_code=303)
+
+    @post("/bulk-approve")
+    async def bulk_approve(self, request: Request) -> Page:
+        form = await request.form()
+        ids = [int(v) for v in form.getall("claim_ids", []) if str(v).isdigit()]
+        result = await services.bulk_approve(request.user, ids, ip=client_ip(request))
+        return Page("review/bulk_result.html", context={"result": result})
+
+
+class PhotoController(Controller):
+    """Claim photos, only for the partner who owns the claim and for company roles."""
+
+    include_in_schema = False
+    guards = [requires_login]
+
+    @get("/media/claims/{photo_id:int}/{size:str}", name="claim_photo")
+    async def photo(self, request: Request, photo_id: FromPath[int], size: FromPath[str]) -> File:
+        if size not in ("display", "thumb"):
+            raise NotFoundException()
+        try:
+            row = await services.photo_for(request.user, photo_id)
+        except DomainError as exc:
+            raise NotFoundException() from exc
+        name = row["display_name"] if size == "display" else row["thumb_name"]
+        return File(path=services.media_root() / name, media_type="image/jpeg", content_disposition_type="inline",
+                    headers={"cache-control": "private, max-age=86400", "x-content-type-options": "nosniff"})
+
+

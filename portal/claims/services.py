@@ -1,0 +1,444 @@
+"""Claims services: registering work, reviewing it, and everything a claim carries.
+
+Rules this module guards:
+- a form's idempotency key makes one claim however often it is sent (UNIQUE);
+- a serial number belongs to one claim in the whole program (UNIQUE), and an
+  attempt to claim it again is refused and flagged on the claim that owns it,
+  without telling the second partner whose it is;
+- a decision is a compare-and-set on the status: two managers, one decision;
+- nobody decides a claim they submitted themselves.
+Approving knows nothing about points: it publishes ClaimDecided.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio.to_thread
+
+from portal import events
+from portal.accounts.services import CurrentUser
+from portal.accounts.tables import Partner
+from portal.audit import services as audit
+from portal.claims.events import ClaimDecided
+from portal.claims.forms import ClaimForm
+from portal.claims.tables import Claim, ClaimEvent, ClaimFlag, ClaimPhoto, ClaimSerial
+from portal.db import company_today, is_unique_violation, utcnow, write_transaction
+from portal.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from portal.i18n import N_, gettext as _
+from portal.media import images
+from portal.products.services import resolve_item
+from portal.products.tables import Product
+from portal.settings import get_settings
+
+SUBMITTED, RESUBMITTED = "submitted", "resubmitted"
+APPROVED, REJECTED, NEEDS_INFO, WITHDRAWN = "approved", "rejected", "needs_info", "withdrawn"
+OPEN = (SUBMITTED, RESUBMITTED)
+DECISIONS = {"approve": APPROVED, "reject": REJECTED, "needs_info": NEEDS_INFO}
+
+STATUS_LABELS = {
+    SUBMITTED: N_("Submitted"),
+    RESUBMITTED: N_("Resubmitted"),
+    APPROVED: N_("Approved"),
+    REJECTED: N_("Rejected"),
+    NEEDS_INFO: N_("Needs information"),
+    WITHDRAWN: N_("Withdrawn"),
+}
+REJECT_REASONS = {
+    "duplicate": N_("Duplicate registration"),
+    "no_proof": N_("No proof of the sale"),
+    "not_in_program": N_("Not part of the program"),
+    "wrong_data": N_("Wrong or incomplete data"),
+    "other": N_("Other reason"),
+}
+FLAG_LABELS = {
+    "duplicate_serial": N_("Someone else tried to register serial %(serial)s"),
+    "duplicate_photo": N_("The same photo is attached to claim #%(other)s"),
+}
+
+
+class DuplicateSerial(DomainError):
+    status_code = 409
+    msgid = N_("Serial %(serial)s is already registered in the program.")
+
+
+def media_root() -> Path:
+    return get_settings().app.var_dir / "media" / "claims"
+
+
+def max_upload_bytes() -> int:
+    return get_settings().app.max_upload_mb * 1024 * 1024
+
+
+# --- registering --------------------------------------------------------------------
+
+async def _existing_for_key(partner_id: int, key: str) -> int | None:
+    row = await Claim.select(Claim.id, Claim.partner).where(Claim.idempotency_key == key).first()
+    if row is None:
+        return None
+    if row["partner"] != partner_id:  # a key is random; a clash across partners is an attack, not a retry
+        raise Conflict(N_("The form has expired. Go back, reload the page and try again."))
+    return row["id"]
+
+
+async def flag_serial_attempt(serials: list[str], partner_id: int) -> None:
+    """Flag the claims that own these serials: someone else tried to register them."""
+    owners = await ClaimSerial.select(ClaimSerial.serial, ClaimSerial.claim).where(ClaimSerial.serial.is_in(serials))
+    if not owners:
+        return
+    async with write_transaction():
+        for row in owners:
+            await ClaimFlag.insert(ClaimFlag(claim=row["claim"], kind="duplicate_serial",
+                                             detail=json.dumps({"serial": row["serial"], "partner_id": partner_id})))
+            await Claim.update({Claim.flagged: True}).where(Claim.id == row["claim"])
+
+
+def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
+    root, cap = media_root(), max_upload_bytes()
+    done: list[images.ProcessedImage] = []
+    try:
+        for data in photos:
+            done.append(images.process(data, root, cap))
+    except Exception:
+        _remove_files(done)
+        raise
+    return done
+
+
+def _remove_files(done: list[images.ProcessedImage]) -> None:
+    for p in done:
+        for name in (p.display.name, p.thumb.name):
+            (media_root() / name).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    claim_id: int
+    created: bool  # False: the same form was sent again, and this is the claim it made the first time
+
+
+async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = "") -> Submitted:
+    """Register a sale or job from the form. Photos are checked and re-encoded before anything is written."""
+    if actor.partner_id is None:
+        raise Forbidden()
+    key = str(data.get("idempotency_key") or "")
+    if key and (existing := await _existing_for_key(actor.partner_id, key)) is not None:
+        return Submitted(existing, False)
+    item = await resolve_item(str(data.get("item") or ""))
+    form = ClaimForm.parse(data, item, company_today())
+    taken = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials)) \
+        if form.serials else []
+    if taken:
+        await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
+        raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
+                                             serial=taken[0]["serial"])})
+    try:
+        processed = await anyio.to_thread.run_sync(_process_photos, photos)
+    except images.ImageTooLarge:
+        raise
+    except images.ImageRejected as exc:
+        raise ValidationFailed({"photos": exc.message}) from exc
+    try:
+        claim_id = await _insert(actor, form, item, processed, ip)
+    except Exception as exc:
+        _remove_files(processed)
+        if is_unique_violation(exc):
+            if "idempotency" in str(exc):
+                existing = await _existing_for_key(actor.partner_id, form.idempotency_key)
+                if existing is not None:
+                    return Submitted(existing, False)
+            if "serial" in str(exc):
+                await flag_serial_attempt(form.serials, actor.partner_id)
+                owned = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials))
+                serial = owned[0]["serial"] if owned else form.serials[0]
+                raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
+                                                     serial=serial)}) from exc
+        raise
+    return Submitted(claim_id, True)
+
+
+async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: list, ip: str) -> int:
+    async with write_transaction():
+        claim = Claim(
+            partner=actor.partner_id, submitted_by=actor.id,
+            product=item["id"] if item["kind"] == "product" else None,
+            job_type=item["id"] if item["kind"] == "job" else None,
+            quantity=form.quantity, amount_kop=form.amount_kop, sold_on=form.sold_on,
+            serials="\n".join(form.serials), customer_name=form.customer_name, customer_city=form.customer_city,
+            customer_phone=form.customer_phone, comment=form.comment, status=SUBMITTED,
+            idempotency_key=form.idempotency_key,
+        )
+        await claim.save()
+        if form.serials:
+            await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim.id) for s in form.serials])
+        for p in processed:
+            twins = await ClaimPhoto.select(ClaimPhoto.claim).where(
+                ((ClaimPhoto.sha256 == p.sha256) | (ClaimPhoto.dhash == p.dhash)) & (ClaimPhoto.claim != claim.id))
+            await ClaimPhoto.insert(ClaimPhoto(
+                claim=claim.id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
+                height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
+                sha256=p.sha256, dhash=p.dhash))
+            for other in {t["claim"] for t in twins}:
+                await _flag(claim.id, "duplicate_photo", {"other": other})
+                await _flag(other, "duplicate_photo", {"other": claim.id})
+        await ClaimEvent.insert(ClaimEvent(claim=claim.id, from_status="", to_status=SUBMITTED, actor=actor.id))
+        await audit.record(actor.actor(ip), "claim.submitted", "claim", claim.id, after={
+            "item": form.item_key, "quantity": form.quantity, "amount_kop": form.amount_kop,
+            "sold_on": form.sold_on, "serials": form.serials, "photos": len(processed)})
+    return claim.id
+
+
+async def _flag(claim_id: int, kind: str, detail: dict) -> None:
+    await ClaimFlag.insert(ClaimFlag(claim=claim_id, kind=kind, detail=json.dumps(detail)))
+    await Claim.update({Claim.flagged: True}).where(Claim.id == claim_id)
+
+
+# --- a partner's own claims ---------------------------------------------------------------
+
+_LIST_COLUMNS = (
+    Claim.id, Claim.status, Claim.quantity, Claim.amount_kop, Claim.sold_on, Claim.created_at, Claim.flagged,
+    Claim.product.name.as_alias("product_name"), Claim.job_type.name.as_alias("job_name"),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict]
+    page: int
+    has_next: bool
+
+
+async def claims_of(actor: CurrentUser, status: str = "", page: int = 1, per_page: int = 30) -> Page:
+    query = Claim.select(*_LIST_COLUMNS).where(Claim.partner == actor.partner_id).order_by(Claim.id, ascending=False)
+    if status:
+        query = query.where(Claim.status == status)
+    rows = await query.limit(per_page + 1).offset((page - 1) * per_page)
+    return Page(rows[:per_page], page, len(rows) > per_page)
+
+
+async def get_claim(actor: CurrentUser, claim_id: int) -> dict:
+    """One claim with its serials, photos, flags and history. Another partner's claim is a 404."""
+    query = Claim.select(
+        Claim.all_columns(), Claim.product.name.as_alias("product_name"), Claim.product.sku.as_alias("sku"),
+        Claim.job_type.name.as_alias("job_name"), Claim.partner.legal_name.as_alias("partner_name"),
+        Claim.partner.region.as_alias("region"), Claim.submitted_by.full_name.as_alias("submitted_by_name"),
+        Claim.decided_by.full_name.as_alias("decided_by_name"),
+    ).where(Claim.id == claim_id)
+    if actor.is_partner:
+        query = query.where(Claim.partner == actor.partner_id)
+    claim = await query.first()
+    if claim is None:
+        raise NotFound()
+    claim["photos"] = await ClaimPhoto.select().where(ClaimPhoto.claim == claim_id).order_by(ClaimPhoto.id)
+    claim["history"] = await ClaimEvent.select(
+        ClaimEvent.all_columns(), ClaimEvent.actor.full_name.as_alias("actor_name")
+    ).where(ClaimEvent.claim == claim_id).order_by(ClaimEvent.id)
+    claim["flags"] = await ClaimFlag.select().where(ClaimFlag.claim == claim_id).order_by(
+        ClaimFlag.id).output(load_json=True) if actor.is_company else []
+    return claim
+
+
+async def _transition(claim_id: int, allowed: tuple[str, ...], new: str, actor_id: int, note: str = "",
+                      extra: dict | None = None, partner_id: int | None = None) -> str | None:
+    """Compare-and-set the status. Returns the old status, or None if the claim was not in ``allowed``."""
+    where = (Claim.id == claim_id) & Claim.status.is_in(list(allowed))
+    if partner_id is not None:
+        where &= Claim.partner == partner_id
+    current = await Claim.select(Claim.status).where(where).first()
+    if current is None:
+        return None
+    values = {Claim.status: new} | (extra or {})
+    rows = await Claim.update(values).where(where & (Claim.status == current["status"])).returning(Claim.id)
+    if not rows:
+        return None
+    await ClaimEvent.insert(ClaimEvent(claim=claim_id, from_status=current["status"], to_status=new, actor=actor_id,
+                                       note=note))
+    return current["status"]
+
+
+async def withdraw(actor: CurrentUser, claim_id: int, ip: str = "") -> None:
+    """A partner takes back a claim nobody has decided yet; its serials become free again."""
+    async with write_transaction():
+        old = await _transition(claim_id, OPEN, WITHDRAWN, actor.id, partner_id=actor.partner_id)
+        if old is None:
+            await _explain(actor, claim_id)
+        await ClaimSerial.delete().where(ClaimSerial.claim == claim_id)
+        await audit.record(actor.actor(ip), "claim.withdrawn", "claim", claim_id, before={"status": old},
+                           after={"status": WITHDRAWN})
+
+
+async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list[bytes], ip: str = "") -> None:
+    """Answer a manager's question: add a comment and photos, and send the claim back for review."""
+    comment = comment.strip()
+    if not comment and not photos:
+        raise ValidationFailed({"comment": _("Write what you are adding, or attach a photo.")})
+    try:
+        processed = await anyio.to_thread.run_sync(_process_photos, photos)
+    except images.ImageRejected as exc:
+        raise ValidationFailed({"photos": exc.message}) from exc
+    try:
+        async with write_transaction():
+            old = await _transition(claim_id, (NEEDS_INFO,), RESUBMITTED, actor.id, note=comment[:2000],
+                                    partner_id=actor.partner_id)
+            if old is None:
+                await _explain(actor, claim_id)
+            for p in processed:
+                await ClaimPhoto.insert(ClaimPhoto(
+                    claim=claim_id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
+                    height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
+                    sha256=p.sha256, dhash=p.dhash))
+            await audit.record(actor.actor(ip), "claim.resubmitted", "claim", claim_id, before={"status": old},
+                               after={"status": RESUBMITTED, "comment": comment, "photos": len(processed)})
+    except Exception:
+        _remove_files(processed)
+        raise
+
+
+async def _explain(actor: CurrentUser, claim_id: int) -> None:
+    """Raise the reason a transition did not happen: not yours (404) or its status moved on (409)."""
+    query = Claim.select(Claim.status, Claim.decided_by.full_name.as_alias("by")).where(Claim.id == claim_id)
+    if actor.is_partner:
+        query = query.where(Claim.partner == actor.partner_id)
+    row = await query.first()
+    if row is None:
+        raise NotFound()
+    if row["by"]:
+        raise Conflict(N_("This claim has already been decided by %(name)s (%(status)s)."), name=row["by"],
+                       status=_(STATUS_LABELS.get(row["status"], row["status"])))
+    raise Conflict(N_("This claim is %(status)s and cannot be changed."),
+                   status=_(STATUS_LABELS.get(row["status"], row["status"])))
+
+
+# --- review ---------------------------------------------------------------------------------------
+
+async def decide(actor: CurrentUser, claim_id: int, action: str, reason: str = "", text: str = "",
+                 ip: str = "") -> str:
+    """A manager approves, rejects or asks for information. Exactly one decision wins."""
+    if action not in DECISIONS:
+        raise ValidationFailed({"action": _("Choose one of the options.")})
+    new = DECISIONS[action]
+    text = text.strip()[:2000]
+    if new == REJECTED and reason not in REJECT_REASONS:
+        raise ValidationFailed({"reason": _("Choose the reason for rejecting.")})
+    if new == NEEDS_INFO and not text:
+        raise ValidationFailed({"text": _("Write what information is missing.")})
+    async with write_transaction():
+        owner = await Claim.select(Claim.submitted_by, Claim.partner).where(Claim.id == claim_id).first()
+        if owner is None:
+            raise NotFound()
+        if owner["submitted_by"] == actor.id:
+            raise Forbidden(N_("You cannot decide a claim you submitted yourself."))
+        old = await _transition(claim_id, OPEN, new, actor.id, note=text, extra={
+            Claim.decided_by: actor.id, Claim.decided_at: utcnow(),
+            Claim.decision_reason: reason if new == REJECTED else "", Claim.decision_text: text})
+        if old is None:
+            await _explain(actor, claim_id)
+        await audit.record(actor.actor(ip), f"claim.{new}", "claim", claim_id, before={"status": old},
+                           after={"status": new, "reason": reason, "text": text})
+        await events.publish(ClaimDecided(claim_id=claim_id, partner_id=owner["partner"], status=new,
+                                          actor_id=actor.id))
+    return new
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    approved: list[int]
+    skipped: list[tuple[int, str]]
+
+
+async def bulk_approve(actor: CurrentUser, claim_ids: list[int], ip: str = "") -> BulkResult:
+    approved, skipped = [], []
+    for claim_id in claim_ids:
+        try:
+            await decide(actor, claim_id, "approve", ip=ip)
+            approved.append(claim_id)
+        except DomainError as exc:
+            skipped.append((claim_id, exc.message))
+    return BulkResult(approved, skipped)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = "open"
+    region: str = ""
+    partner_id: int | None = None
+    product_id: int | None = None
+    flagged: bool = False
+    oldest_first: bool = False
+
+
+def _queue_query(columns, flt: QueueFilter):
+    query = Claim.select(*columns)
+    if flt.status == "open":
+        query = query.where(Claim.status.is_in(list(OPEN)))
+    elif flt.status:
+        query = query.where(Claim.status == flt.status)
+    if flt.region:
+        query = query.where(Claim.partner.region == flt.region)
+    if flt.partner_id:
+        query = query.where(Claim.partner == flt.partner_id)
+    if flt.product_id:
+        query = query.where(Claim.product == flt.product_id)
+    if flt.flagged:
+        query = query.where(Claim.flagged.eq(True))
+    return query.order_by(Claim.id, ascending=flt.oldest_first)
+
+
+QUEUE_COLUMNS = _LIST_COLUMNS + (
+    Claim.partner.legal_name.as_alias("partner_name"), Claim.partner.region.as_alias("region"),
+    Claim.serials, Claim.submitted_by,
+)
+
+
+async def queue(flt: QueueFilter, page: int = 1, per_page: int = 50) -> Page:
+    rows = await _queue_query(QUEUE_COLUMNS, flt).limit(per_page + 1).offset((page - 1) * per_page)
+    return Page(rows[:per_page], page, len(rows) > per_page)
+
+
+EXPORT_LIMIT = 100_000
+
+
+async def export_rows(flt: QueueFilter) -> list[dict]:
+    columns = QUEUE_COLUMNS + (Claim.partner.inn.as_alias("inn"), Claim.product.sku.as_alias("sku"),
+                               Claim.customer_name, Claim.customer_city, Claim.decision_reason)
+    return await _queue_query(columns, flt).limit(EXPORT_LIMIT)
+
+
+async def photo_for(actor: CurrentUser, photo_id: int) -> dict:
+    """A photo the actor may see: their own partner's, or any for company roles."""
+    query = ClaimPhoto.select(ClaimPhoto.display_name, ClaimPhoto.thumb_name,
+                              ClaimPhoto.claim.partner.as_alias("partner_id")).where(ClaimPhoto.id == photo_id)
+    row = await query.first()
+    if row is None or (actor.is_partner and row["partner_id"] != actor.partner_id):
+        raise NotFound()
+    return row
+
+
+async def review_counts() -> dict[str, int]:
+    return {
+        "open": await Claim.count().where(Claim.status.is_in(list(OPEN))),
+        "flagged": await Claim.count().where(Claim.status.is_in(list(OPEN)) & Claim.flagged.eq(True)),
+    }
+
+
+async def filter_options() -> dict:
+    return {
+        "partners": await Partner.select(Partner.id, Partner.legal_name).where(Partner.status == "active").order_by(
+            Partner.legal_name),
+        "products": await Product.select(Product.id, Product.name).order_by(Product.name),
+    }
+
+
+def decision_options() -> dict:
+    return {"reasons": REJECT_REASONS}
+
+
+async def last_item_of(actor: CurrentUser) -> dict | None:
+    """The product or job the user registered last: the form starts with it (fast repeat entry)."""
+    row = await Claim.select(Claim.product, Claim.job_type).where(Claim.submitted_by == actor.id).order_by(
+        Claim.id, ascending=False).first()
+    if row is None:
+        return None
+    return {"key": f"p:{row['product']}" if row["product"] else f"j:{row['job_type']}"}

@@ -1,0 +1,75 @@
+"""Tables of the claims domain. Only portal.claims writes them."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from portal.accounts.tables import Partner, User
+from portal.products.tables import JobType, Product
+
+
+class Claim(Table, tablename="claim"):
+    """A sale or job a partner registered, waiting for or past a manager's decision."""
+
+    partner = ForeignKey(references=Partner, index=True)
+    submitted_by = ForeignKey(references=User)
+    product = ForeignKey(references=Product, null=True, index=True)
+    job_type = ForeignKey(references=JobType, null=True)
+    quantity = Integer(default=1)
+    amount_kop = BigInt(help_text="Sale or job amount, kopecks")
+    sold_on = Date(help_text="Date of the sale or installation")
+    serials = Text(default="", help_text="The serials as entered, one per line (the claim_serial rows own them)")
+    customer_name = Varchar(length=200, default="")
+    customer_city = Varchar(length=100, default="")
+    customer_phone = Varchar(length=40, default="")
+    comment = Text(default="")
+    status = Varchar(length=20, default="submitted", index=True)
+    flagged = Boolean(default=False, index=True, help_text="Has fraud flags a manager should see")
+    idempotency_key = Varchar(length=64, unique=True, help_text="From the form: a double tap makes one claim")
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    decided_by = ForeignKey(references=User, null=True)
+    decided_at = Timestamptz(null=True, default=None)
+    decision_reason = Varchar(length=40, default="")
+    decision_text = Text(default="")
+
+
+class ClaimSerial(Table, tablename="claim_serial"):
+    """One serial number, owned by one claim in the whole program (UNIQUE decides races)."""
+
+    serial = Varchar(length=100, unique=True)
+    claim = ForeignKey(references=Claim, index=True)
+
+
+class ClaimPhoto(Table, tablename="claim_photo"):
+    claim = ForeignKey(references=Claim, index=True)
+    display_name = Varchar(length=64)
+    thumb_name = Varchar(length=64)
+    width = Integer()
+    height = Integer()
+    thumb_width = Integer()
+    thumb_height = Integer()
+    sha256 = Varchar(length=64, index=True)
+    dhash = Varchar(length=16, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ClaimFlag(Table, tablename="claim_flag"):
+    """Why a manager should look twice: a duplicate serial attempt, a reused photo."""
+
+    claim = ForeignKey(references=Claim, index=True)
+    kind = Varchar(length=40)
+    detail = JSON(default="{}")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ClaimEvent(Table, tablename="claim_event"):
+    """The status history of a claim."""
+
+    claim = ForeignKey(references=Claim, index=True)
+    from_status = Varchar(length=20, default="")
+    to_status = Varchar(length=20)
+    actor = ForeignKey(references=User, null=True)
+    note = Text(default="")
+    at = Timestamptz(default=TimestamptzNow())

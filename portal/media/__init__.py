@@ -1,0 +1,1 @@
+"""Media: the Pillow pipeline (validate, normalise, renditions) and authorised serving."""

@@ -1,0 +1,1 @@
+"""Notifications: the in-app bell (an email outbox comes later)."""

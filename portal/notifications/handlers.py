@@ -1,0 +1,18 @@
+"""What the bell reacts to. Registered once by the app and the CLI (portal.wiring)."""
+
+from __future__ import annotations
+
+from portal.claims.events import ClaimDecided
+from portal.i18n import N_
+from portal.notifications.services import notify_partner
+
+_MESSAGES = {
+    "approved": N_("Claim #%(claim)s was approved."),
+    "rejected": N_("Claim #%(claim)s was rejected."),
+    "needs_info": N_("Claim #%(claim)s needs more information."),
+}
+
+
+async def on_claim_decided(event: ClaimDecided) -> None:
+    await notify_partner(event.partner_id, f"claim.{event.status}", _MESSAGES[event.status],
+                         {"claim": event.claim_id}, link=f"/claims/{event.claim_id}")

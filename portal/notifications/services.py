@@ -1,0 +1,36 @@
+"""Notifications services: write a user's bell messages and read them back.
+
+``notify_partner`` runs inside the caller's transaction (events are synchronous).
+"""
+
+from __future__ import annotations
+
+import json
+
+from portal.accounts.tables import User
+from portal.db import utcnow
+from portal.i18n import gettext
+from portal.notifications.tables import Notification
+
+
+async def notify_partner(partner_id: int, kind: str, msgid: str, params: dict, link: str = "") -> int:
+    users = await User.select(User.id).where((User.partner == partner_id) & User.is_active.eq(True))
+    if users:
+        await Notification.insert(*[
+            Notification(user=u["id"], kind=kind, msgid=msgid, params=json.dumps(params, ensure_ascii=False), link=link)
+            for u in users
+        ])
+    return len(users)
+
+
+async def for_user(user_id: int, limit: int = 50) -> list[dict]:
+    rows = await Notification.select().where(Notification.user == user_id).order_by(
+        Notification.id, ascending=False).limit(limit).output(load_json=True)
+    for row in rows:
+        row["text"] = gettext(row["msgid"], **(row["params"] or {}))
+    return rows
+
+
+async def mark_all_read(user_id: int) -> None:
+    await Notification.update({Notification.read_at: utcnow()}).where(
+        (Notification.user == user_id) & Notification.read_at.is_null())

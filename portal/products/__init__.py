@@ -1,0 +1,1 @@
+"""Products and job types: what partners sell or install, with serial patterns."""

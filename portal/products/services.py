@@ -1,0 +1,244 @@
+"""Products services: the catalogue of SKUs and job types, search and import.
+
+Import upserts by SKU, so re-importing the same file updates rows in place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from portal.audit import services as audit
+from portal.audit.services import Actor
+from portal.db import write_transaction
+from portal.errors import NotFound, ValidationFailed
+from portal.forms import Errors
+from portal.i18n import gettext as _
+from portal.products.tables import JobType, Product
+
+MAX_PRICE_KOP = 100_000_000_00  # 100 million roubles
+
+
+def _fold(*parts: str) -> str:
+    return " ".join(p.casefold() for p in parts if p)
+
+
+def parse_rubles(raw: str) -> int | None:
+    """'1 234,56' or '1234.56' roubles -> 123456 kopecks; None if it is not a sum of money."""
+    text = raw.replace("\xa0", "").replace(" ", "").replace("₽", "").replace(",", ".").strip()
+    if not re.fullmatch(r"\d{1,12}(\.\d{1,2})?", text):
+        return None
+    rubles, _, kop = text.partition(".")
+    return int(rubles) * 100 + int((kop + "00")[:2])
+
+
+@dataclass(frozen=True)
+class ProductData:
+    sku: str
+    name: str
+    category: str
+    unit_price_kop: int
+    serial_pattern: str
+
+    @classmethod
+    def parse(cls, data: dict) -> ProductData:
+        errors = Errors()
+        sku = str(data.get("sku") or "").strip().upper()
+        if not sku:
+            errors.add("sku", _("This field is required."))
+        elif not re.fullmatch(r"[A-Z0-9][A-Z0-9._/-]{0,63}", sku):
+            errors.add("sku", _("Use letters, digits, dots, dashes and slashes."))
+        name = str(data.get("name") or "").strip()
+        if not name:
+            errors.add("name", _("This field is required."))
+        price = parse_rubles(str(data.get("unit_price") or "0"))
+        if price is None or price > MAX_PRICE_KOP:
+            errors.add("unit_price", _("Enter a price in roubles, e.g. 45 990,00."))
+        pattern = str(data.get("serial_pattern") or "").strip()
+        if pattern:
+            try:
+                re.compile(pattern)
+            except re.error:
+                errors.add("serial_pattern", _("This is not a valid regular expression."))
+        if errors:
+            raise ValidationFailed(dict(errors))
+        return cls(sku=sku, name=name[:300], category=str(data.get("category") or "").strip()[:100],
+                   unit_price_kop=price or 0, serial_pattern=pattern)
+
+    def values(self) -> dict:
+        return {"sku": self.sku, "name": self.name, "category": self.category,
+                "unit_price_kop": self.unit_price_kop, "serial_pattern": self.serial_pattern,
+                "search_name": _fold(self.sku, self.name)}
+
+
+async def save_product(actor: Actor, data: ProductData, product_id: int | None = None) -> tuple[int, bool]:
+    """Create or update by SKU (or by id when editing). Returns (id, created)."""
+    async with write_transaction():
+        if product_id is not None:
+            existing = await Product.select().where(Product.id == product_id).first()
+            if existing is None:
+                raise NotFound()
+            clash = await Product.select(Product.id).where((Product.sku == data.sku) & (Product.id != product_id)).first()
+            if clash:
+                raise ValidationFailed({"sku": _("A product with this SKU already exists.")})
+        else:
+            existing = await Product.select().where(Product.sku == data.sku).first()
+        values = data.values()
+        if existing is None:
+            product = Product(**values)
+            await product.save()
+            await audit.record(actor, "product.created", "product", product.id, after=values)
+            return product.id, True
+        changed = {k: v for k, v in values.items() if existing.get(k) != v}
+        if changed:
+            await Product.update({getattr(Product, k): v for k, v in changed.items()}).where(
+                Product.id == existing["id"])
+            await audit.record(actor, "product.updated", "product", existing["id"],
+                               before={k: existing.get(k) for k in changed}, after=changed)
+        return existing["id"], False
+
+
+async def set_product_active(actor: Actor, product_id: int, active: bool) -> None:
+    async with write_transaction():
+        rows = await Product.update({Product.is_active: active}).where(
+            (Product.id == product_id) & (Product.is_active.eq(not active))).returning(Product.id)
+        if rows:
+            await audit.record(actor, "product.activated" if active else "product.deactivated", "product",
+                               product_id, before={"is_active": not active}, after={"is_active": active})
+
+
+async def create_job_type(actor: Actor, code: str, name: str) -> int:
+    errors = Errors()
+    code = code.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]{0,63}", code):
+        errors.add("code", _("Use letters, digits, dots and dashes."))
+    if not name.strip():
+        errors.add("name", _("This field is required."))
+    if not errors and await JobType.exists().where(JobType.code == code):
+        errors.add("code", _("A job type with this code already exists."))
+    if errors:
+        raise ValidationFailed(dict(errors))
+    async with write_transaction():
+        job = JobType(code=code, name=name.strip(), search_name=_fold(code, name))
+        await job.save()
+        await audit.record(actor, "job_type.created", "job_type", job.id, after={"code": code, "name": name})
+    return job.id
+
+
+async def list_products(q: str = "", include_inactive: bool = True, limit: int = 200) -> list[dict]:
+    query = Product.select().order_by(Product.sku).limit(limit)
+    if q:
+        query = query.where(Product.search_name.like(f"%{q.casefold()}%"))
+    if not include_inactive:
+        query = query.where(Product.is_active.eq(True))
+    return await query
+
+
+async def get_product(product_id: int) -> dict:
+    row = await Product.select().where(Product.id == product_id).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+async def list_job_types() -> list[dict]:
+    return await JobType.select().order_by(JobType.code)
+
+
+@dataclass(frozen=True)
+class PickerItem:
+    """One choice in the claim form's picker: a product ("p:12") or a job type ("j:3")."""
+
+    key: str
+    label: str
+    has_serials: bool
+    unit_price_kop: int
+
+
+async def search_items(q: str, limit: int = 15) -> list[PickerItem]:
+    like = f"%{q.strip().casefold()}%"
+    products = await Product.select(Product.id, Product.sku, Product.name, Product.serial_pattern,
+                                    Product.unit_price_kop).where(
+        Product.is_active.eq(True) & Product.search_name.like(like)).order_by(Product.name).limit(limit)
+    jobs = await JobType.select(JobType.id, JobType.name).where(
+        JobType.is_active.eq(True) & JobType.search_name.like(like)).order_by(JobType.name).limit(limit)
+    items = [PickerItem(f"p:{p['id']}", f"{p['name']} ({p['sku']})", bool(p["serial_pattern"]), p["unit_price_kop"])
+             for p in products]
+    items += [PickerItem(f"j:{j['id']}", j["name"], False, 0) for j in jobs]
+    return items[:limit]
+
+
+async def item_choice(key: str) -> PickerItem | None:
+    item = await resolve_item(key)
+    if item is None:
+        return None
+    if item["kind"] == "product":
+        return PickerItem(key, f"{item['name']} ({item['sku']})", bool(item["serial_pattern"]), item["unit_price_kop"])
+    return PickerItem(key, item["name"], False, 0)
+
+
+async def resolve_item(key: str) -> dict | None:
+    """The product or job type behind a picker key, if it exists and is active."""
+    kind, _, raw_id = key.partition(":")
+    if not raw_id.isdigit():
+        return None
+    if kind == "p":
+        row = await Product.select().where((Product.id == int(raw_id)) & Product.is_active.eq(True)).first()
+        return row and {"kind": "product", **row}
+    if kind == "j":
+        row = await JobType.select().where((JobType.id == int(raw_id)) & JobType.is_active.eq(True)).first()
+        return row and {"kind": "job", **row}
+    return None
+
+
+# --- import -------------------------------------------------------------------------
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+
+
+def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX file, keyed by lower-case header."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251")
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
+        rows = list(csv.reader(io.StringIO(text), dialect))
+    if not rows:
+        return []
+    header = [h.strip().lower() for h in rows[0]]
+    return [dict(zip(header, (c.strip() for c in row))) for row in rows[1:] if any(c.strip() for c in row)]
+
+
+async def import_products(actor: Actor, data: bytes, filename: str) -> ImportReport:
+    """Upsert every valid row by SKU; report every invalid row with its line number."""
+    report = ImportReport()
+    try:
+        rows = read_table(data, filename)
+    except Exception:  # a file that is not a table at all
+        report.errors.append((0, _("The file could not be read as CSV or XLSX.")))
+        return report
+    for line, row in enumerate(rows, start=2):
+        try:
+            parsed = ProductData.parse(row)
+        except ValidationFailed as exc:
+            report.errors.append((line, "; ".join(f"{k}: {v}" for k, v in exc.errors.items())))
+            continue
+        _id, created = await save_product(actor, parsed)
+        if created:
+            report.created += 1
+        else:
+            report.updated += 1
+    return report
