@@ -144,3 +144,41 @@ async def login_as(client: AsyncTestClient, role: str | Role, partner_id: int | 
     user_id = await user(role, partner_id)
     await login(client, await email_of(user_id))
     return user_id
+
+
+def png_bomb(width: int = 60_000, height: int = 60_000) -> bytes:
+    """A few hundred bytes claiming billions of pixels: a decompression bomb."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 1024, 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def png(width: int = 40, height: int = 30, tail: bytes = b"") -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (width, height), (200, 30, 30, 255)).save(buf, "PNG")
+    return buf.getvalue() + tail
+
+
+async def current(user_id: int):
+    from portal.accounts.services import user_for_session
+
+    return await user_for_session(user_id)
+
+
+async def dealer(partner_id: int | None = None, role=None):
+    """A partner user as services see them (CurrentUser)."""
+    return await current(await user(role or Role.PARTNER_STAFF, partner_id))
+
+
+async def company(role=Role.MANAGER):
+    return await current(await user(role))

@@ -42,7 +42,7 @@ STATUS_LABELS = {
     SUBMITTED: N_("Submitted"),
     RESUBMITTED: N_("Resubmitted"),
     APPROVED: N_("Approved"),
-    REJECTED: N_("Rejected"),
+    REJECTED: N_("Declined"),
     NEEDS_INFO: N_("Needs information"),
     WITHDRAWN: N_("Withdrawn"),
 }

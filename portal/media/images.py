@@ -81,8 +81,9 @@ def open_checked(data: bytes, max_bytes: int) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
-            image.format  # noqa: B018 - identify by content
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombWarning, Image.DecompressionBombError):
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ImageRejected(N_("The picture is too large: at most %(mp)s megapixels."), mp=MAX_PIXELS // 1_000_000)
+    except (UnidentifiedImageError, OSError):
         raise ImageRejected(N_("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC picture."))
     if image.format not in ACCEPTED_FORMATS:
         raise ImageRejected(N_("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC picture."))

@@ -27,7 +27,8 @@ async def for_user(user_id: int, limit: int = 50) -> list[dict]:
     rows = await Notification.select().where(Notification.user == user_id).order_by(
         Notification.id, ascending=False).limit(limit).output(load_json=True)
     for row in rows:
-        row["text"] = gettext(row["msgid"], **(row["params"] or {}))
+        message = row["msgid"]  # a msgid stored when the event happened, translated now
+        row["text"] = gettext(message, **(row["params"] or {}))
     return rows
 
 
