@@ -67,6 +67,55 @@ async def _ensure_user(email: str, full_name: str, role: Role, partner_id: int |
                                                 partner_id=partner_id, password=DEMO_PASSWORD))
 
 
+_PRODUCTS = [
+    ("TT-K24", "Котёл настенный «Термо» 24 кВт", "boilers", "45 990,00", r"TT-\d{6}"),
+    ("TT-K32", "Котёл настенный «Термо» 32 кВт", "boilers", "58 490,00", r"TT-\d{6}"),
+    ("TT-F40", "Котёл напольный «Термо Гранд» 40 кВт", "boilers", "124 900,00", r"TG-\d{6}"),
+    ("TT-B100", "Бойлер косвенного нагрева 100 л", "water_heaters", "32 400,00", r"TB-\d{6}"),
+    ("TT-B200", "Бойлер косвенного нагрева 200 л", "water_heaters", "46 700,00", r"TB-\d{6}"),
+    ("TT-R500", "Радиатор алюминиевый 500/10", "radiators", "6 990,00", ""),
+    ("TT-P12", "Насос циркуляционный 25-60", "pumps", "8 450,00", ""),
+    ("TT-C01", "Комнатный термостат Wi-Fi", "controls", "5 290,00", ""),
+]
+_JOBS = [("INSTALL-BOILER", "Монтаж котла"), ("SERVICE-VISIT", "Сервисный выезд"),
+         ("COMMISSIONING", "Пусконаладка котельной")]
+
+
+async def _ensure_catalogue() -> None:
+    from portal.products import services as products
+    from portal.products.tables import JobType
+
+    for sku, name, category, price, pattern in _PRODUCTS:
+        await products.save_product(SYSTEM, products.ProductData.parse(
+            {"sku": sku, "name": name, "category": category, "unit_price": price, "serial_pattern": pattern}))
+    for code, name in _JOBS:
+        if not await JobType.exists().where(JobType.code == code):
+            await products.create_job_type(SYSTEM, code, name)
+
+
+async def _ensure_claims() -> None:
+    """A few registrations from the demo dealer, so the review queue has work in it."""
+    import datetime as dt
+
+    from portal.accounts.services import user_for_session
+    from portal.claims import services as claims
+    from portal.db import company_today
+    from portal.products.tables import Product
+
+    staff = await User.select(User.id).where(User.email == "staff@premia.example").first()
+    actor = await user_for_session(staff["id"])
+    products = {p["sku"]: p["id"] for p in await Product.select(Product.id, Product.sku)}
+    today = company_today()
+    samples = [("TT-K24", "TT-100001", "45 990,00", 1), ("TT-B100", "TB-200001", "32 400,00", 2),
+               ("TT-R500", "", "69 900,00", 3), ("TT-K32", "TT-100002", "58 490,00", 5)]
+    for n, (sku, serial, amount, days_ago) in enumerate(samples, start=1):
+        await claims.submit(actor, {
+            "idempotency_key": f"demo-claim-{n:012d}", "item": f"p:{products[sku]}",
+            "quantity": "10" if sku == "TT-R500" else "1", "serials": serial,
+            "sold_on": (today - dt.timedelta(days=days_ago)).isoformat(), "amount": amount,
+            "customer_city": "Москва"}, [])
+
+
 async def load_demo() -> list[DemoLogin]:
     active_ids = [await _ensure_partner(_partner_form(i)) for i in range(18)]
     # Two companies that applied themselves and wait for a manager.
@@ -77,12 +126,14 @@ async def load_demo() -> list[DemoLogin]:
                 partner=form, contact_name=f"Заявитель {i + 1}", contact_email=f"applicant{i + 1}@partner.example",
                 password=DEMO_PASSWORD))
 
+    await _ensure_catalogue()
     await _ensure_user("admin@premia.example", "Анна Админова", Role.ADMIN, None)
     await _ensure_user("manager@premia.example", "Михаил Менеджеров", Role.MANAGER, None)
     await _ensure_user("finance@premia.example", "Фаина Финансова", Role.FINANCE, None)
     await _ensure_user("dealer@premia.example", "Дмитрий Дилеров", Role.PARTNER_ADMIN, active_ids[0])
     await _ensure_user("staff@premia.example", "Сергей Продавцов", Role.PARTNER_STAFF, active_ids[0])
     await _ensure_user("installer@premia.example", "Игорь Монтажников", Role.PARTNER_ADMIN, active_ids[2])
+    await _ensure_claims()
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),
         DemoLogin("manager", "manager@premia.example", "менеджер: заявки партнёров, проверка продаж"),

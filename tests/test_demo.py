@@ -11,6 +11,10 @@ async def test_demo_loads_once_and_twice_changes_nothing(client):
     logins = await load_demo()
     counts = (await Partner.count(), await User.count(), await AuditEntry.count())
     assert counts[0] == 20
+    from portal.claims.tables import Claim
+    from portal.products.tables import Product
+
+    assert await Product.count() == 8 and await Claim.count() == 4
     assert {login.role for login in logins} == {r.value for r in Role}
     assert len({row["region"] for row in await Partner.select(Partner.region)}) >= 5
     await load_demo()

@@ -61,7 +61,6 @@ def live_server(db, tmp_path):
     env.update({
         "PREMIA_COOKIE_SECURE": "false",
         "PREMIA_DB_POOL": "true",
-        "PREMIA_VAR_DIR": str(tmp_path / "var"),
     })
     if is_sqlite():
         env["PREMIA_SQLITE_PATH"] = engine().path
@@ -91,16 +90,33 @@ def live_server(db, tmp_path):
 
 
 @pytest.fixture
-async def phone(chromium_path):
-    """A fresh phone-sized page (390×844, touch) in headless chromium."""
+async def browser(chromium_path):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS, headless=True)
-        context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU")
-        page = await context.new_page()
+        instance = await pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS, headless=True)
         try:
-            yield page
+            yield instance
         finally:
-            await context.close()
-            await browser.close()
+            await instance.close()
+
+
+async def _phone_page(browser):
+    context = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU")
+    return context, await context.new_page()
+
+
+@pytest.fixture
+async def phone(browser):
+    """A fresh phone-sized page (390×844, touch) in headless chromium."""
+    context, page = await _phone_page(browser)
+    yield page
+    await context.close()
+
+
+@pytest.fixture
+async def another_phone(browser):
+    """A second person's phone, with its own cookies."""
+    context, page = await _phone_page(browser)
+    yield page
+    await context.close()
