@@ -182,3 +182,7 @@ async def dealer(partner_id: int | None = None, role=None):
 
 async def company(role=Role.MANAGER):
     return await current(await user(role))
+
+
+async def partner_row(partner_id: int) -> dict:
+    return await Partner.select().where(Partner.id == partner_id).first()

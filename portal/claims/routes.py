@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import File, Redirect, Response
 
-from portal.claims import services
+from portal.claims import bulk, services
 from portal.errors import DomainError, ValidationFailed
 from portal.media.images import ImageTooLarge
 from portal.db import company_today
@@ -192,6 +192,26 @@ class ReviewController(Controller):
                 "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS,
                 "errors": exc.errors, "values": dict(form.items()), "flag_labels": services.FLAG_LABELS})
         return Redirect(path=f"/review/{claim_id}", status_code=303)
+
+    @get("/import", name="review_import")
+    async def import_form(self) -> Page:
+        return Page("review/import.html", context={"result": None})
+
+    @post("/import", request_max_body_size=20 * 1024 * 1024)
+    async def import_file(self, request: Request) -> Page:
+        form = await request.form()
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return Page("review/import.html", status_code=400, context={"result": None, "missing": True})
+        result = await bulk.import_claims(request.user, await upload.read(), upload.filename or "")
+        return Page("review/import.html", context={"result": result})
+
+    @get("/import/{report:str}", name="review_import_report")
+    async def import_report(self, report: FromPath[str]) -> File:
+        path = bulk.report_path(report)
+        if path is None:
+            raise NotFoundException()
+        return File(path=path, filename="import-report.csv", media_type="text/csv; charset=utf-8")
 
     @post("/bulk-approve")
     async def bulk_approve(self, request: Request) -> Page:
