@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from piccolo.columns import (
+    OnDelete,
     BigInt,
     Boolean,
     ForeignKey,
@@ -50,7 +51,7 @@ class User(Table, tablename="portal_user"):
     search_name = Varchar(length=500, default="", help_text="full name and email, case-folded, for search")
     password_hash = Varchar(length=200)
     role = Varchar(length=20, choices=Role, index=True)
-    partner = ForeignKey(references=Partner, null=True, index=True, help_text="Empty for company employees")
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, null=True, index=True, help_text="Empty for company employees")
     is_active = Boolean(default=True)
     locale = Varchar(length=5, default="")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -71,7 +72,7 @@ class UserSession(Table, tablename="user_session"):
     """
 
     key_hash = Varchar(length=64, unique=True)
-    user = ForeignKey(references=User, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_epoch = BigInt(index=True, help_text="Unix seconds; an integer compares the same on both databases")
     ip = Varchar(length=64, default="")
@@ -81,11 +82,11 @@ class UserSession(Table, tablename="user_session"):
 class Invitation(Table, tablename="invitation"):
     """A one-time link with which a partner admin brings in a colleague."""
 
-    partner = ForeignKey(references=Partner, index=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
     email = Varchar(length=254)
     role = Varchar(length=20, choices=Role)
     token_hash = Varchar(length=64, unique=True, help_text="sha256 of the token; the token itself is never stored")
-    invited_by = ForeignKey(references=User)
+    invited_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz()
     used_at = Timestamptz(null=True, default=None)
@@ -95,7 +96,7 @@ class Invitation(Table, tablename="invitation"):
 class ApiToken(Table, tablename="api_token"):
     """A per-user bearer token for /api/v1; admins can revoke it."""
 
-    user = ForeignKey(references=User, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
     name = Varchar(length=100)
     prefix = Varchar(length=12, help_text="First characters, shown so people can tell tokens apart")
     token_hash = Varchar(length=64, unique=True)

@@ -174,8 +174,11 @@ async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: li
         if form.serials:
             await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim.id) for s in form.serials])
         for p in processed:
+            # A few earlier twins are enough for a manager to see the pattern; bounded, so a photo
+            # reused a thousand times costs the same as one reused once.
             twins = await ClaimPhoto.select(ClaimPhoto.claim).where(
-                ((ClaimPhoto.sha256 == p.sha256) | (ClaimPhoto.dhash == p.dhash)) & (ClaimPhoto.claim != claim.id))
+                ((ClaimPhoto.sha256 == p.sha256) | (ClaimPhoto.dhash == p.dhash)) & (ClaimPhoto.claim != claim.id)
+            ).order_by(ClaimPhoto.id, ascending=False).limit(5)
             await ClaimPhoto.insert(ClaimPhoto(
                 claim=claim.id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
                 height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,

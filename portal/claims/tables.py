@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import OnDelete, JSON, BigInt, Boolean, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -13,10 +13,10 @@ from portal.products.tables import JobType, Product
 class Claim(Table, tablename="claim"):
     """A sale or job a partner registered, waiting for or past a manager's decision."""
 
-    partner = ForeignKey(references=Partner, index=True)
-    submitted_by = ForeignKey(references=User)
-    product = ForeignKey(references=Product, null=True, index=True)
-    job_type = ForeignKey(references=JobType, null=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    submitted_by = ForeignKey(references=User, on_delete=OnDelete.restrict)
+    product = ForeignKey(references=Product, on_delete=OnDelete.restrict, null=True, index=True)
+    job_type = ForeignKey(references=JobType, on_delete=OnDelete.restrict, null=True)
     quantity = Integer(default=1)
     amount_kop = BigInt(help_text="Sale or job amount, kopecks")
     sold_on = Date(help_text="Date of the sale or installation")
@@ -29,7 +29,7 @@ class Claim(Table, tablename="claim"):
     flagged = Boolean(default=False, index=True, help_text="Has fraud flags a manager should see")
     idempotency_key = Varchar(length=64, unique=True, help_text="From the form: a double tap makes one claim")
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
-    decided_by = ForeignKey(references=User, null=True)
+    decided_by = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
     decided_at = Timestamptz(null=True, default=None)
     decision_reason = Varchar(length=40, default="")
     decision_text = Text(default="")
@@ -39,11 +39,11 @@ class ClaimSerial(Table, tablename="claim_serial"):
     """One serial number, owned by one claim in the whole program (UNIQUE decides races)."""
 
     serial = Varchar(length=100, unique=True)
-    claim = ForeignKey(references=Claim, index=True)
+    claim = ForeignKey(references=Claim, on_delete=OnDelete.restrict, index=True)
 
 
 class ClaimPhoto(Table, tablename="claim_photo"):
-    claim = ForeignKey(references=Claim, index=True)
+    claim = ForeignKey(references=Claim, on_delete=OnDelete.restrict, index=True)
     display_name = Varchar(length=64)
     thumb_name = Varchar(length=64)
     width = Integer()
@@ -58,7 +58,7 @@ class ClaimPhoto(Table, tablename="claim_photo"):
 class ClaimFlag(Table, tablename="claim_flag"):
     """Why a manager should look twice: a duplicate serial attempt, a reused photo."""
 
-    claim = ForeignKey(references=Claim, index=True)
+    claim = ForeignKey(references=Claim, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=40)
     detail = JSON(default="{}")
     created_at = Timestamptz(default=TimestamptzNow())
@@ -67,9 +67,9 @@ class ClaimFlag(Table, tablename="claim_flag"):
 class ClaimEvent(Table, tablename="claim_event"):
     """The status history of a claim."""
 
-    claim = ForeignKey(references=Claim, index=True)
+    claim = ForeignKey(references=Claim, on_delete=OnDelete.restrict, index=True)
     from_status = Varchar(length=20, default="")
     to_status = Varchar(length=20)
-    actor = ForeignKey(references=User, null=True)
+    actor = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
     note = Text(default="")
     at = Timestamptz(default=TimestamptzNow())

@@ -1,6 +1,6 @@
 """The in-app notifications table."""
 
-from piccolo.columns import JSON, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import OnDelete, JSON, ForeignKey, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -10,7 +10,7 @@ from portal.accounts.tables import User
 class Notification(Table, tablename="notification"):
     """One message for one user; its text is a msgid with params, translated when shown."""
 
-    user = ForeignKey(references=User, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.restrict, index=True)
     kind = Varchar(length=40)
     msgid = Varchar(length=300)
     params = JSON(default="{}")

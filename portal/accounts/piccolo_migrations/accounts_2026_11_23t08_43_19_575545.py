@@ -1,62 +1,21 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
+from enum import Enum
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import BigInt
 from piccolo.columns.column_types import Boolean
-from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
-from piccolo.columns.column_types import JSON
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
-from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
-class Claim(Table, tablename="claim", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name="id",
-        secret=False,
-    )
-
-
-class JobType(Table, tablename="job_type", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name="id",
-        secret=False,
-    )
-
-
 class Partner(Table, tablename="partner", schema=None):
-    id = Serial(
-        null=False,
-        primary_key=True,
-        unique=False,
-        index=False,
-        index_method=IndexMethod.btree,
-        choices=None,
-        db_column_name="id",
-        secret=False,
-    )
-
-
-class Product(Table, tablename="product", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -82,54 +41,55 @@ class User(Table, tablename="portal_user", schema=None):
     )
 
 
-ID = "2026-11-23T08:30:25:004016"
+ID = "2026-11-23T08:43:19:575545"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="claims", description=DESCRIPTION
+        migration_id=ID, app_name="accounts", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="ClaimSerial",
-        tablename="claim_serial",
+        class_name="LoginThrottle",
+        tablename="login_throttle",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="Claim", tablename="claim", schema=None, columns=None
+        class_name="User", tablename="portal_user", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="ClaimEvent",
-        tablename="claim_event",
-        schema=None,
-        columns=None,
+        class_name="Partner", tablename="partner", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="ClaimFlag", tablename="claim_flag", schema=None, columns=None
+        class_name="Invitation", tablename="invitation", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="ClaimPhoto",
-        tablename="claim_photo",
+        class_name="ApiToken", tablename="api_token", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="UserSession",
+        tablename="user_session",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="ClaimSerial",
-        tablename="claim_serial",
-        column_name="serial",
-        db_column_name="serial",
+        table_class_name="LoginThrottle",
+        tablename="login_throttle",
+        column_name="key",
+        db_column_name="key",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 100,
+            "length": 300,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -144,153 +104,12 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimSerial",
-        tablename="claim_serial",
-        column_name="claim",
-        db_column_name="claim",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Claim,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="partner",
-        db_column_name="partner",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Partner,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="submitted_by",
-        db_column_name="submitted_by",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="product",
-        db_column_name="product",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Product,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="job_type",
-        db_column_name="job_type",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": JobType,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="quantity",
-        db_column_name="quantity",
+        table_class_name="LoginThrottle",
+        tablename="login_throttle",
+        column_name="window_no",
+        db_column_name="window_no",
         column_class_name="Integer",
         column_class=Integer,
-        params={
-            "default": 1,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="amount_kop",
-        db_column_name="amount_kop",
-        column_class_name="BigInt",
-        column_class=BigInt,
         params={
             "default": 0,
             "null": False,
@@ -306,14 +125,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="sold_on",
-        db_column_name="sold_on",
-        column_class_name="Date",
-        column_class=Date,
+        table_class_name="LoginThrottle",
+        tablename="login_throttle",
+        column_name="failures",
+        db_column_name="failures",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "default": DateNow(),
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -327,17 +146,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="serials",
-        db_column_name="serials",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="email",
+        db_column_name="email",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 254,
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -348,10 +168,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="customer_name",
-        db_column_name="customer_name",
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="full_name",
+        db_column_name="full_name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -370,14 +190,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="customer_city",
-        db_column_name="customer_city",
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="search_name",
+        db_column_name="search_name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 100,
+            "length": 500,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -392,10 +212,335 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="customer_phone",
-        db_column_name="customer_phone",
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="password_hash",
+        db_column_name="password_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="role",
+        db_column_name="role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "Role",
+                {
+                    "PARTNER_STAFF": "partner_staff",
+                    "PARTNER_ADMIN": "partner_admin",
+                    "MANAGER": "manager",
+                    "FINANCE": "finance",
+                    "ADMIN": "admin",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="partner",
+        db_column_name="partner",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Partner,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="is_active",
+        db_column_name="is_active",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": True,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="locale",
+        db_column_name="locale",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 5,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="User",
+        tablename="portal_user",
+        column_name="last_login_at",
+        db_column_name="last_login_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="legal_name",
+        db_column_name="legal_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 300,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="search_name",
+        db_column_name="search_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 300,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="inn",
+        db_column_name="inn",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 12,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="region",
+        db_column_name="region",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="partner_type",
+        db_column_name="partner_type",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "dealer",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "PartnerType", {"DEALER": "dealer", "INSTALLER": "installer"}
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "pending",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "PartnerStatus",
+                {
+                    "PENDING": "pending",
+                    "ACTIVE": "active",
+                    "REJECTED": "rejected",
+                    "DEACTIVATED": "deactivated",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="address",
+        db_column_name="address",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="phone",
+        db_column_name="phone",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -414,13 +559,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="comment",
-        db_column_name="comment",
-        column_class_name="Text",
-        column_class=Text,
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="email",
+        db_column_name="email",
+        column_class_name="Varchar",
+        column_class=Varchar,
         params={
+            "length": 254,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -435,19 +581,63 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="status",
-        db_column_name="status",
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="bank_name",
+        db_column_name="bank_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="bik",
+        db_column_name="bik",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 9,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="settlement_account",
+        db_column_name="settlement_account",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
             "length": 20,
-            "default": "submitted",
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -457,15 +647,39 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="flagged",
-        db_column_name="flagged",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="Partner",
+        tablename="partner",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "default": False,
+            "default": TimestamptzNow(),
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="partner",
+        db_column_name="partner",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Partner,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -478,10 +692,63 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="idempotency_key",
-        db_column_name="idempotency_key",
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="email",
+        db_column_name="email",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 254,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="role",
+        db_column_name="role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "Role",
+                {
+                    "PARTNER_STAFF": "partner_staff",
+                    "PARTNER_ADMIN": "partner_admin",
+                    "MANAGER": "manager",
+                    "FINANCE": "finance",
+                    "ADMIN": "admin",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="token_hash",
+        db_column_name="token_hash",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -500,36 +767,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="decided_by",
-        db_column_name="decided_by",
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="invited_by",
+        db_column_name="invited_by",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": User,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -545,10 +791,52 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="decided_at",
-        db_column_name="decided_at",
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="expires_at",
+        db_column_name="expires_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="used_at",
+        db_column_name="used_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -566,16 +854,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="decision_reason",
-        db_column_name="decision_reason",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Invitation",
+        tablename="invitation",
+        column_name="revoked_at",
+        db_column_name="revoked_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "length": 40,
-            "default": "",
-            "null": False,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -588,36 +875,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Claim",
-        tablename="claim",
-        column_name="decision_text",
-        db_column_name="decision_text",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimEvent",
-        tablename="claim_event",
-        column_name="claim",
-        db_column_name="claim",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="user",
+        db_column_name="user",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Claim,
-            "on_delete": OnDelete.cascade,
+            "references": User,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -633,14 +899,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimEvent",
-        tablename="claim_event",
-        column_name="from_status",
-        db_column_name="from_status",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="name",
+        db_column_name="name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 20,
+            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -655,14 +921,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimEvent",
-        tablename="claim_event",
-        column_name="to_status",
-        db_column_name="to_status",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="prefix",
+        db_column_name="prefix",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 20,
+            "length": 12,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -677,10 +943,117 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimEvent",
-        tablename="claim_event",
-        column_name="actor",
-        db_column_name="actor",
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="token_hash",
+        db_column_name="token_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="revoked_at",
+        db_column_name="revoked_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ApiToken",
+        tablename="api_token",
+        column_name="last_used_at",
+        db_column_name="last_used_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="UserSession",
+        tablename="user_session",
+        column_name="key_hash",
+        db_column_name="key_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="UserSession",
+        tablename="user_session",
+        column_name="user",
+        db_column_name="user",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -691,72 +1064,6 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimEvent",
-        tablename="claim_event",
-        column_name="note",
-        db_column_name="note",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimEvent",
-        tablename="claim_event",
-        column_name="at",
-        db_column_name="at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimFlag",
-        tablename="claim_flag",
-        column_name="claim",
-        db_column_name="claim",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Claim,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -767,51 +1074,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimFlag",
-        tablename="claim_flag",
-        column_name="kind",
-        db_column_name="kind",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimFlag",
-        tablename="claim_flag",
-        column_name="detail",
-        db_column_name="detail",
-        column_class_name="JSON",
-        column_class=JSON,
-        params={
-            "default": "{}",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimFlag",
-        tablename="claim_flag",
+        table_class_name="UserSession",
+        tablename="user_session",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -831,18 +1095,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="claim",
-        db_column_name="claim",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="UserSession",
+        tablename="user_session",
+        column_name="expires_epoch",
+        db_column_name="expires_epoch",
+        column_class_name="BigInt",
+        column_class=BigInt,
         params={
-            "references": Claim,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": 0,
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -855,10 +1116,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="display_name",
-        db_column_name="display_name",
+        table_class_name="UserSession",
+        tablename="user_session",
+        column_name="ip",
+        db_column_name="ip",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -877,164 +1138,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="thumb_name",
-        db_column_name="thumb_name",
+        table_class_name="UserSession",
+        tablename="user_session",
+        column_name="user_agent",
+        db_column_name="user_agent",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 64,
+            "length": 200,
             "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="width",
-        db_column_name="width",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="height",
-        db_column_name="height",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="thumb_width",
-        db_column_name="thumb_width",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="thumb_height",
-        db_column_name="thumb_height",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="sha256",
-        db_column_name="sha256",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="dhash",
-        db_column_name="dhash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ClaimPhoto",
-        tablename="claim_photo",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,

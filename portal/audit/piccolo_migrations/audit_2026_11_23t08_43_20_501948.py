@@ -6,7 +6,7 @@ from piccolo.columns.column_types import Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 
-ID = "2026-11-23T07:54:33:868025"
+ID = "2026-11-23T08:43:20:501948"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 

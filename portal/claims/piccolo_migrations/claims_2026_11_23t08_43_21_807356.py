@@ -1,21 +1,62 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
-from enum import Enum
 from piccolo.columns.base import OnDelete
 from piccolo.columns.base import OnUpdate
 from piccolo.columns.column_types import BigInt
 from piccolo.columns.column_types import Boolean
+from piccolo.columns.column_types import Date
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
+from piccolo.columns.column_types import JSON
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
+from piccolo.columns.defaults.date import DateNow
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
 
+class Claim(Table, tablename="claim", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
+class JobType(Table, tablename="job_type", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
 class Partner(Table, tablename="partner", schema=None):
+    id = Serial(
+        null=False,
+        primary_key=True,
+        unique=False,
+        index=False,
+        index_method=IndexMethod.btree,
+        choices=None,
+        db_column_name="id",
+        secret=False,
+    )
+
+
+class Product(Table, tablename="product", schema=None):
     id = Serial(
         null=False,
         primary_key=True,
@@ -41,99 +82,54 @@ class User(Table, tablename="portal_user", schema=None):
     )
 
 
-ID = "2026-11-23T08:19:56:193454"
+ID = "2026-11-23T08:43:21:807356"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
 
 async def forwards():
     manager = MigrationManager(
-        migration_id=ID, app_name="accounts", description=DESCRIPTION
+        migration_id=ID, app_name="claims", description=DESCRIPTION
     )
 
     manager.add_table(
-        class_name="Partner", tablename="partner", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="LoginThrottle",
-        tablename="login_throttle",
+        class_name="ClaimSerial",
+        tablename="claim_serial",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="ApiToken", tablename="api_token", schema=None, columns=None
+        class_name="Claim", tablename="claim", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="User", tablename="portal_user", schema=None, columns=None
+        class_name="ClaimFlag", tablename="claim_flag", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="UserSession",
-        tablename="user_session",
+        class_name="ClaimPhoto",
+        tablename="claim_photo",
         schema=None,
         columns=None,
     )
 
     manager.add_table(
-        class_name="Invitation", tablename="invitation", schema=None, columns=None
-    )
-
-    manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="legal_name",
-        db_column_name="legal_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
+        class_name="ClaimEvent",
+        tablename="claim_event",
         schema=None,
+        columns=None,
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="search_name",
-        db_column_name="search_name",
+        table_class_name="ClaimSerial",
+        tablename="claim_serial",
+        column_name="serial",
+        db_column_name="serial",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 300,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="inn",
-        db_column_name="inn",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
+            "length": 100,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -148,16 +144,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="region",
-        db_column_name="region",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="ClaimSerial",
+        tablename="claim_serial",
+        column_name="claim",
+        db_column_name="claim",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "length": 100,
-            "default": "",
-            "null": False,
+            "references": Claim,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -170,23 +168,116 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="partner_type",
-        db_column_name="partner_type",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="partner",
+        db_column_name="partner",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "length": 20,
-            "default": "dealer",
+            "references": Partner,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="submitted_by",
+        db_column_name="submitted_by",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="product",
+        db_column_name="product",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Product,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="job_type",
+        db_column_name="job_type",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": JobType,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="quantity",
+        db_column_name="quantity",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
             "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "PartnerType", {"DEALER": "dealer", "INSTALLER": "installer"}
-            ),
+            "choices": None,
             "db_column_name": None,
             "secret": False,
         },
@@ -194,29 +285,20 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="amount_kop",
+        db_column_name="amount_kop",
+        column_class_name="BigInt",
+        column_class=BigInt,
         params={
-            "length": 20,
-            "default": "pending",
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": True,
+            "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "PartnerStatus",
-                {
-                    "PENDING": "pending",
-                    "ACTIVE": "active",
-                    "REJECTED": "rejected",
-                    "DEACTIVATED": "deactivated",
-                },
-            ),
+            "choices": None,
             "db_column_name": None,
             "secret": False,
         },
@@ -224,10 +306,31 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="address",
-        db_column_name="address",
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="sold_on",
+        db_column_name="sold_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="serials",
+        db_column_name="serials",
         column_class_name="Text",
         column_class=Text,
         params={
@@ -245,10 +348,54 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="phone",
-        db_column_name="phone",
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="customer_name",
+        db_column_name="customer_name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="customer_city",
+        db_column_name="customer_city",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="customer_phone",
+        db_column_name="customer_phone",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -267,14 +414,13 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="email",
-        db_column_name="email",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="comment",
+        db_column_name="comment",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "length": 254,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -289,445 +435,20 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="bank_name",
-        db_column_name="bank_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="bik",
-        db_column_name="bik",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 9,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="settlement_account",
-        db_column_name="settlement_account",
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="status",
+        db_column_name="status",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
             "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Partner",
-        tablename="partner",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LoginThrottle",
-        tablename="login_throttle",
-        column_name="key",
-        db_column_name="key",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 300,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LoginThrottle",
-        tablename="login_throttle",
-        column_name="window_no",
-        db_column_name="window_no",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="LoginThrottle",
-        tablename="login_throttle",
-        column_name="failures",
-        db_column_name="failures",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="user",
-        db_column_name="user",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="prefix",
-        db_column_name="prefix",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 12,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="token_hash",
-        db_column_name="token_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="revoked_at",
-        db_column_name="revoked_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="ApiToken",
-        tablename="api_token",
-        column_name="last_used_at",
-        db_column_name="last_used_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="email",
-        db_column_name="email",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 254,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="full_name",
-        db_column_name="full_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="search_name",
-        db_column_name="search_name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 500,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="password_hash",
-        db_column_name="password_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="role",
-        db_column_name="role",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
+            "default": "submitted",
             "null": False,
             "primary_key": False,
             "unique": False,
             "index": True,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Role",
-                {
-                    "PARTNER_STAFF": "partner_staff",
-                    "PARTNER_ADMIN": "partner_admin",
-                    "MANAGER": "manager",
-                    "FINANCE": "finance",
-                    "ADMIN": "admin",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="partner",
-        db_column_name="partner",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Partner,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
             "secret": False,
@@ -736,18 +457,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="is_active",
-        db_column_name="is_active",
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="flagged",
+        db_column_name="flagged",
         column_class_name="Boolean",
         column_class=Boolean,
         params={
-            "default": True,
+            "default": False,
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -757,74 +478,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="locale",
-        db_column_name="locale",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 5,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="User",
-        tablename="portal_user",
-        column_name="last_login_at",
-        db_column_name="last_login_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="UserSession",
-        tablename="user_session",
-        column_name="key_hash",
-        db_column_name="key_hash",
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="idempotency_key",
+        db_column_name="idempotency_key",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -843,15 +500,124 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="UserSession",
-        tablename="user_session",
-        column_name="user",
-        db_column_name="user",
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="decided_by",
+        db_column_name="decided_by",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": User,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="decided_at",
+        db_column_name="decided_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="decision_reason",
+        db_column_name="decision_reason",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Claim",
+        tablename="claim",
+        column_name="decision_text",
+        db_column_name="decision_text",
+        column_class_name="Text",
+        column_class=Text,
+        params={
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimFlag",
+        tablename="claim_flag",
+        column_name="claim",
+        db_column_name="claim",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Claim,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -867,8 +633,51 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="UserSession",
-        tablename="user_session",
+        table_class_name="ClaimFlag",
+        tablename="claim_flag",
+        column_name="kind",
+        db_column_name="kind",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimFlag",
+        tablename="claim_flag",
+        column_name="detail",
+        db_column_name="detail",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimFlag",
+        tablename="claim_flag",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -888,15 +697,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="UserSession",
-        tablename="user_session",
-        column_name="expires_epoch",
-        db_column_name="expires_epoch",
-        column_class_name="BigInt",
-        column_class=BigInt,
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="claim",
+        db_column_name="claim",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
         params={
-            "default": 0,
-            "null": False,
+            "references": Claim,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": True,
@@ -909,10 +721,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="UserSession",
-        tablename="user_session",
-        column_name="ip",
-        db_column_name="ip",
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="display_name",
+        db_column_name="display_name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -931,14 +743,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="UserSession",
-        tablename="user_session",
-        column_name="user_agent",
-        db_column_name="user_agent",
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="thumb_name",
+        db_column_name="thumb_name",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 200,
+            "length": 64,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -953,15 +765,164 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="partner",
-        db_column_name="partner",
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="width",
+        db_column_name="width",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="height",
+        db_column_name="height",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="thumb_width",
+        db_column_name="thumb_width",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="thumb_height",
+        db_column_name="thumb_height",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="sha256",
+        db_column_name="sha256",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="dhash",
+        db_column_name="dhash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimPhoto",
+        tablename="claim_photo",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ClaimEvent",
+        tablename="claim_event",
+        column_name="claim",
+        db_column_name="claim",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Partner,
-            "on_delete": OnDelete.cascade,
+            "references": Claim,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -977,32 +938,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="email",
-        db_column_name="email",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 254,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="role",
-        db_column_name="role",
+        table_class_name="ClaimEvent",
+        tablename="claim_event",
+        column_name="from_status",
+        db_column_name="from_status",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -1013,16 +952,7 @@ async def forwards():
             "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Role",
-                {
-                    "PARTNER_STAFF": "partner_staff",
-                    "PARTNER_ADMIN": "partner_admin",
-                    "MANAGER": "manager",
-                    "FINANCE": "finance",
-                    "ADMIN": "admin",
-                },
-            ),
+            "choices": None,
             "db_column_name": None,
             "secret": False,
         },
@@ -1030,18 +960,18 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="token_hash",
-        db_column_name="token_hash",
+        table_class_name="ClaimEvent",
+        tablename="claim_event",
+        column_name="to_status",
+        db_column_name="to_status",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 64,
+            "length": 20,
             "default": "",
             "null": False,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1052,15 +982,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="invited_by",
-        db_column_name="invited_by",
+        table_class_name="ClaimEvent",
+        tablename="claim_event",
+        column_name="actor",
+        db_column_name="actor",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
             "references": User,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -1076,14 +1006,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="ClaimEvent",
+        tablename="claim_event",
+        column_name="note",
+        db_column_name="note",
+        column_class_name="Text",
+        column_class=Text,
         params={
-            "default": TimestamptzNow(),
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1097,57 +1027,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="expires_at",
-        db_column_name="expires_at",
+        table_class_name="ClaimEvent",
+        tablename="claim_event",
+        column_name="at",
+        db_column_name="at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="used_at",
-        db_column_name="used_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Invitation",
-        tablename="invitation",
-        column_name="revoked_at",
-        db_column_name="revoked_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,

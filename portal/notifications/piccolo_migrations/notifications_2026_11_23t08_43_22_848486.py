@@ -24,7 +24,7 @@ class User(Table, tablename="portal_user", schema=None):
     )
 
 
-ID = "2026-11-23T08:30:26:337949"
+ID = "2026-11-23T08:43:22:848486"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -50,7 +50,7 @@ async def forwards():
         column_class=ForeignKey,
         params={
             "references": User,
-            "on_delete": OnDelete.cascade,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
