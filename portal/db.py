@@ -22,11 +22,80 @@ if TYPE_CHECKING:
     from portal.settings import DatabaseSettings
 
 
+class _InlineConnection:
+    """A plain sqlite3 connection with the few awaitable methods Piccolo's transaction calls.
+
+    It runs statements on the event loop itself. It is only used for a write
+    transaction that already holds SQLite's write lock (BEGIN IMMEDIATE
+    succeeded without waiting), so no statement in it waits for a lock; each
+    costs microseconds instead of a ~250 µs hop to a connection thread.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    async def execute(self, sql: str, parameters=()):
+        return self.conn.execute(sql, parameters or ())
+
+    async def execute_fetchall(self, sql: str, parameters=()):
+        return self.conn.execute(sql, parameters or ()).fetchall()
+
+    async def rollback(self) -> None:
+        if self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+
+    async def close(self) -> None:
+        self.conn.close()
+
+
 class _PooledSQLiteTransaction(SQLiteTransaction):
-    """Piccolo's SQLite transaction, borrowing a pooled connection instead of opening one."""
+    """Piccolo's SQLite transaction, borrowing a pooled connection instead of opening one.
+
+    Write transactions of one process queue on an asyncio lock before BEGIN
+    IMMEDIATE. SQLite admits one writer at a time anyway; waiting in the event
+    loop is fair and immediate, while waiting in SQLite's busy handler sleeps
+    in growing steps (up to 100 ms) and turned a burst of 32 claims into
+    second-long tails.
+    """
+
+    _write_lock: asyncio.Lock | None = None
+
+    async def __aenter__(self):
+        if self._parent is not None:
+            return self._parent
+        if self.transaction_type != TransactionType.deferred:
+            self._write_lock = self.engine.write_lock()
+            await self._write_lock.acquire()
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            if self._write_lock is not None:
+                self._write_lock.release()
+            raise
+
+    _inline = False
 
     async def get_connection(self):
+        if self.transaction_type != TransactionType.deferred:
+            writer = self.engine.inline_writer()
+            try:
+                # Never waits: a lock held by another process makes this fail at once, and the
+                # transaction then runs on a pooled connection whose thread may wait for it.
+                writer.conn.execute(f"BEGIN {self.transaction_type.value}")
+                self._inline = True
+                return writer
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
         return await self.engine.acquire()
+
+    async def begin(self):
+        if not self._inline:
+            await super().begin()
 
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
         if self._parent:
@@ -38,8 +107,13 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
             elif not self._committed and not self._rolled_back:
                 await self.commit()
         finally:
-            await self.engine.release(self.connection)
+            if self._inline:
+                await self.connection.rollback()  # only if a failed COMMIT left it open
+            else:
+                await self.engine.release(self.connection)
             self.engine.current_transaction.reset(self.context)
+            if self._write_lock is not None:
+                self._write_lock.release()
         return exception is None
 
 
@@ -61,7 +135,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     opening its own (SQLite gains nothing from more connections than cores).
     """
 
-    __slots__ = ("_pools", "_readers")
+    __slots__ = ("_pools", "_readers", "_write_locks", "_writers")
     SIZE = 6
     READ_BUSY_TIMEOUT_S = 0.05
 
@@ -69,6 +143,25 @@ class PooledSQLiteEngine(SQLiteEngine):
         super().__init__(*args, **kwargs)
         self._pools: dict[tuple[int, str], _Pool] = {}
         self._readers: dict[tuple[int, str], sqlite3.Connection] = {}
+        self._write_locks: dict[int, asyncio.Lock] = {}
+        self._writers: dict[tuple[int, str], _InlineConnection] = {}
+
+    def inline_writer(self) -> _InlineConnection:
+        key = (id(asyncio.get_running_loop()), self.path)
+        writer = self._writers.get(key)
+        if writer is None:
+            conn = sqlite3.connect(**dict(self.connection_kwargs, timeout=0))
+            conn.row_factory = dict_factory
+            conn.execute("PRAGMA foreign_keys = 1")
+            writer = self._writers[key] = _InlineConnection(conn)
+        return writer
+
+    def write_lock(self) -> asyncio.Lock:
+        loop_id = id(asyncio.get_running_loop())
+        lock = self._write_locks.get(loop_id)
+        if lock is None:
+            lock = self._write_locks[loop_id] = asyncio.Lock()
+        return lock
 
     def _reader(self) -> sqlite3.Connection:
         key = (id(asyncio.get_running_loop()), self.path)
@@ -144,6 +237,8 @@ class PooledSQLiteEngine(SQLiteEngine):
                 await connection.close()
         for key in [k for k in self._readers if k[0] == loop_id]:
             self._readers.pop(key).close()
+        for key in [k for k in self._writers if k[0] == loop_id]:
+            self._writers.pop(key).conn.close()
 
     async def get_connection(self):
         return await self.acquire()

@@ -135,7 +135,7 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
     try:
-        processed = await anyio.to_thread.run_sync(_process_photos, photos)
+        processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
     except images.ImageTooLarge:
         raise
     except images.ImageRejected as exc:
