@@ -74,3 +74,17 @@ async def test_browser_language_is_used_until_the_user_chooses(client):
     assert "Sign in to Premia" in page.text
     page = await client.get("/login")
     assert "Вход в «Премию»" in page.text
+
+
+def test_fast_money_and_points_formatting_agrees_with_babel():
+    from decimal import Decimal
+
+    from babel.numbers import format_currency, format_decimal
+
+    for kop in (0, 5, -5, 99, 100, 123456, -123456, 100000000, 987654321012):
+        assert i18n.format_money(kop, "ru") == format_currency(Decimal(kop) / 100, "RUB", locale="ru")
+        assert i18n.format_money(kop, "en") == format_currency(Decimal(kop) / 100, "RUB", format="#,##0.00\xa0¤",
+                                                               locale="en", currency_digits=True)
+    for points in (0, 7, -7, 1000, 1234567, -1234567):
+        for code in ("ru", "en"):
+            assert i18n.format_points(points, code) == format_decimal(points, locale=code)
