@@ -17,5 +17,7 @@ APP_REGISTRY = AppRegistry(
         "portal.products.piccolo_app",
         "portal.claims.piccolo_app",
         "portal.notifications.piccolo_app",
+        "portal.ledger.piccolo_app",
+        "portal.rewards.piccolo_app",
     ]
 )

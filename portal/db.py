@@ -258,9 +258,38 @@ class PooledSQLiteEngine(SQLiteEngine):
         return await connection.execute_fetchall(query, args or [])
 
 
+class LoopPostgresEngine(PostgresEngine):
+    """Piccolo's PostgresEngine with one connection pool per event loop.
+
+    asyncpg connections belong to the loop that opened them. A server has one
+    loop, but tests, the CLI and the scheduler's threads have several; each gets
+    its own pool instead of borrowing a connection from another loop.
+    """
+
+    @property
+    def pool(self):
+        try:
+            loop_id = id(asyncio.get_running_loop())
+        except RuntimeError:
+            return None
+        return self.__dict__.setdefault("_loop_pools", {}).get(loop_id)
+
+    @pool.setter
+    def pool(self, value) -> None:
+        try:
+            loop_id = id(asyncio.get_running_loop())
+        except RuntimeError:
+            return  # the constructor's "no pool yet"
+        pools = self.__dict__.setdefault("_loop_pools", {})
+        if value is None:
+            pools.pop(loop_id, None)
+        else:
+            pools[loop_id] = value
+
+
 def make_engine(db: DatabaseSettings) -> Engine:
     if db.is_postgres:
-        return PostgresEngine(config={"dsn": db.url}, log_queries=False)
+        return LoopPostgresEngine(config={"dsn": db.url}, log_queries=False)
     db.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     # timeout: a writer waits for the lock instead of failing at once.
     return PooledSQLiteEngine(path=str(db.sqlite_path), timeout=30)

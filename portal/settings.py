@@ -64,6 +64,8 @@ class AppSettings:
     company_name: str
     var_dir: Path
     max_upload_mb: int
+    points_expiry_months: int
+    points_hold_days: int
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ def load_settings() -> Settings:
             company_name=os.environ.get("PREMIA_COMPANY_NAME", "ООО «Термотех»"),
             var_dir=var_dir,
             max_upload_mb=int(os.environ.get("PREMIA_MAX_UPLOAD_MB", "15")),
+            points_expiry_months=int(os.environ.get("PREMIA_POINTS_EXPIRY_MONTHS", "12")),
+            points_hold_days=int(os.environ.get("PREMIA_POINTS_HOLD_DAYS", "14")),
         ),
         db=DatabaseSettings(
             url=database_url,

@@ -17,7 +17,6 @@ from pathlib import Path
 _VAR = Path(tempfile.mkdtemp(prefix="premia-test-"))
 os.environ["PREMIA_VAR_DIR"] = str(_VAR)
 os.environ["PREMIA_COOKIE_SECURE"] = "false"
-os.environ["PREMIA_DB_POOL"] = "false"
 os.environ["PREMIA_ALLOWED_HOSTS"] = "testserver.local,testserver,127.0.0.1,localhost"
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
 _PG_URL = os.environ.get("PREMIA_TEST_DATABASE_URL") or ""
@@ -89,9 +88,12 @@ async def db(schema_template, tmp_path):
     else:
         tables = ", ".join(f'"{name}"' for name in _all_tables())
         await database._run_in_new_connection(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        await database.start_connection_pool(min_size=1, max_size=20)
     yield database
     if schema_template is not None:
         await database.close_pool()
+    else:
+        await database.close_connection_pool()
 
 
 @pytest.fixture(scope="session")

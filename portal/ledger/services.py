@@ -1,0 +1,416 @@
+"""The ledger: the only writer of balances.
+
+Design overview (after django-hordak and Formance):
+- An account holds one unit: points or kopecks. Each partner has points_pending, points_available,
+  points_reserved, cash_pending, cash_payable and cash_paid; the company has the matching
+  points_issued, points_redeemed, points_expired, points_adjustments, cash_issued,
+  cash_paid_out and cash_adjustments.
+- A transfer moves a positive ``amount`` from its debit account to its credit account: the first
+  balance goes down, the second up. The sum over all accounts of one unit is therefore always zero.
+- Every transfer carries a cause key, UNIQUE in the table. Replaying a cause returns the transfer
+  it made; the same key with a different amount or accounts is a KeyConflict.
+- Partner accounts never go below zero: a debit is one ``UPDATE … WHERE balance >= amount
+  RETURNING``; no row back means InsufficientFunds and the whole transaction rolls back.
+- Transfers are never updated or deleted. A correction is a reversing transfer that references the
+  original (UNIQUE: once); a reversal is never itself reversed.
+- Balances are cached on the account, updated in the transfer's own transaction, so a read is one
+  indexed row whatever the history; ``verify()`` recomputes them all from the transfers.
+- Available points live in lots: crediting points_available opens a lot that expires after the
+  configured term, debiting it consumes lots oldest first (LotUse rows say which), and voiding a
+  reservation gives back exactly what it took. So expiry only ever removes unspent remainders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from portal.db import company_today, is_unique_violation, write_transaction
+from portal.errors import DomainError, NotFound
+from portal.i18n import N_
+from portal.ledger.tables import Account, Lot, LotUse, Shortfall, Transfer
+from portal.settings import get_settings
+
+POINTS, KOP = "points", "kop"
+PARTNER_ACCOUNTS = {
+    "points_pending": POINTS, "points_available": POINTS, "points_reserved": POINTS,
+    "cash_pending": KOP, "cash_payable": KOP, "cash_paid": KOP,
+}
+COMPANY_ACCOUNTS = {
+    "points_issued": POINTS, "points_redeemed": POINTS, "points_expired": POINTS, "points_adjustments": POINTS,
+    "cash_issued": KOP, "cash_paid_out": KOP, "cash_adjustments": KOP,
+}
+AVAILABLE = "points_available"
+
+
+class LedgerError(DomainError):
+    """Base of the ledger's refusals."""
+
+
+class InsufficientFunds(LedgerError):
+    """Guards: a partner's balance never goes below zero."""
+
+    status_code = 409
+    msgid = N_("Not enough points: %(balance)s available, %(amount)s needed.")
+
+
+class KeyConflict(LedgerError):
+    """Guards: one cause, one transfer. The same key came back with different content."""
+
+    status_code = 409
+    msgid = N_("This operation was already recorded with different figures.")
+
+
+class NotReversible(LedgerError):
+    """Guards: corrections are made once, and a correction is not itself corrected."""
+
+    status_code = 409
+    msgid = N_("This entry has already been corrected or is itself a correction.")
+
+
+@dataclass(frozen=True)
+class Posted:
+    id: int
+    created: bool  # False: the cause was already recorded, and this is that transfer
+    amount: int
+
+
+def _owner_key(partner_id: int | None, code: str) -> str:
+    return f"p:{partner_id}:{code}" if partner_id is not None else f"c:{code}"
+
+
+async def account(partner_id: int | None, code: str) -> dict:
+    """The account row, created on first use (INSERT … ON CONFLICT DO NOTHING, race-free)."""
+    unit = (PARTNER_ACCOUNTS if partner_id is not None else COMPANY_ACCOUNTS).get(code)
+    if unit is None:
+        raise ValueError(f"no such account: {code}")
+    key = _owner_key(partner_id, code)
+    row = await Account.select().where(Account.owner_key == key).first()
+    if row is None:
+        await Account.raw(
+            "INSERT INTO ledger_account (owner_key, partner, code, unit, balance, non_negative) "
+            "VALUES ({}, {}, {}, {}, 0, {}) ON CONFLICT (owner_key) DO NOTHING",
+            key, partner_id, code, unit, partner_id is not None)
+        row = await Account.select().where(Account.owner_key == key).first()
+    return row
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+async def _move(debit: dict, credit: dict, amount: int) -> None:
+    if debit["non_negative"]:
+        rows = await Account.raw(
+            "UPDATE ledger_account SET balance = balance - {} WHERE id = {} AND balance >= {} RETURNING balance",
+            amount, debit["id"], amount)
+        if not rows:
+            current = await Account.select(Account.balance).where(Account.id == debit["id"]).first()
+            raise InsufficientFunds(balance=current["balance"], amount=amount)
+    else:
+        await Account.raw("UPDATE ledger_account SET balance = balance - {} WHERE id = {}", amount, debit["id"])
+    await Account.raw("UPDATE ledger_account SET balance = balance + {} WHERE id = {}", amount, credit["id"])
+
+
+async def _consume_lots(partner_id: int, transfer_id: int, amount: int, only_lot: int | None = None) -> None:
+    """Take ``amount`` from the partner's lots, soonest-expiring first, recording each use."""
+    query = Lot.select(Lot.id, Lot.remaining).where((Lot.partner == partner_id) & (Lot.remaining > 0))
+    if only_lot is not None:
+        query = query.where(Lot.id == only_lot)
+    left = amount
+    for lot in await query.order_by(Lot.expires_on).order_by(Lot.id):
+        take = min(left, lot["remaining"])
+        await Lot.raw("UPDATE ledger_lot SET remaining = remaining - {} WHERE id = {}", take, lot["id"])
+        await LotUse.insert(LotUse(lot=lot["id"], transfer=transfer_id, amount=take))
+        left -= take
+        if left == 0:
+            return
+    if left:  # the balance check passed, so the lots must cover it: a broken invariant, never a user error
+        raise RuntimeError(f"lots of partner {partner_id} short by {left}")
+
+
+async def _restore_lots(reversed_transfer_id: int, transfer_id: int) -> int:
+    """Give back exactly what a reversed transfer took from lots. Returns the points restored."""
+    restored = 0
+    for use in await LotUse.select().where(LotUse.transfer == reversed_transfer_id):
+        await Lot.raw("UPDATE ledger_lot SET remaining = remaining + {} WHERE id = {}", use["amount"], use["lot"])
+        await LotUse.insert(LotUse(lot=use["lot"], transfer=transfer_id, amount=-use["amount"]))
+        restored += use["amount"]
+    return restored
+
+
+def _same(existing: dict, debit: dict, credit: dict, amount: int) -> Posted:
+    if (existing["amount"], existing["debit_account"], existing["credit_account"]) != (amount, debit["id"], credit["id"]):
+        raise KeyConflict()
+    return Posted(existing["id"], False, existing["amount"])
+
+
+async def transfer(key: str, debit: tuple[int | None, str], credit: tuple[int | None, str], amount: int,
+                   kind: str, detail: dict | None = None, actor_id: int | None = None,
+                   reverses: int | None = None, lot_id: int | None = None) -> Posted:
+    """Post one transfer (or find the one its cause already made). Joins the caller's transaction."""
+    if amount <= 0 or not isinstance(amount, int):
+        raise ValueError("a transfer moves a positive whole amount")
+    async with write_transaction() as txn:
+        debit_acc = await account(*debit)
+        credit_acc = await account(*credit)
+        if debit_acc["unit"] != credit_acc["unit"]:
+            raise ValueError("both accounts of a transfer hold the same unit")
+        existing = await Transfer.select().where(Transfer.key == key).first()
+        if existing:
+            return _same(existing, debit_acc, credit_acc, amount)
+        partner_id = debit[0] if debit[0] is not None else credit[0]
+        savepoint = await txn.savepoint()
+        try:
+            rows = await Transfer.insert(Transfer(
+                key=key, debit_account=debit_acc["id"], credit_account=credit_acc["id"], amount=amount,
+                unit=debit_acc["unit"], kind=kind, partner=partner_id, reverses=reverses,
+                detail=json.dumps(detail or {}, ensure_ascii=False, default=str), actor_id=actor_id,
+            )).returning(Transfer.id)
+        except Exception as exc:
+            if not is_unique_violation(exc):
+                raise
+            await savepoint.rollback_to()
+            existing = await Transfer.select().where(Transfer.key == key).first()
+            if existing is None:  # the UNIQUE that fired was "reverses": corrected already
+                raise NotReversible() from exc
+            return _same(existing, debit_acc, credit_acc, amount)
+        transfer_id = rows[0]["id"]
+        await _move(debit_acc, credit_acc, amount)
+        if debit_acc["code"] == AVAILABLE:
+            await _consume_lots(debit[0], transfer_id, amount, only_lot=lot_id)
+        if credit_acc["code"] == AVAILABLE:
+            restored = await _restore_lots(reverses, transfer_id) if reverses else 0
+            if amount - restored > 0:
+                months = get_settings().app.points_expiry_months
+                await Lot.insert(Lot(partner=credit[0], transfer=transfer_id, points=amount - restored,
+                                     remaining=amount - restored,
+                                     expires_on=add_months(company_today(), months)))
+        return Posted(transfer_id, True, amount)
+
+
+async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, allow_shortfall: bool = False) -> Posted:
+    """Correct a transfer with its opposite. With ``allow_shortfall`` a partner balance that cannot
+    cover it all gives what it has, and the rest is recorded as a Shortfall for finance."""
+    async with write_transaction():
+        original = await Transfer.select(
+            Transfer.all_columns(), Transfer.debit_account.partner.as_alias("debit_partner"),
+            Transfer.debit_account.code.as_alias("debit_code"), Transfer.credit_account.partner.as_alias("credit_partner"),
+            Transfer.credit_account.code.as_alias("credit_code"), Transfer.credit_account.balance.as_alias("credit_balance"),
+            Transfer.credit_account.non_negative.as_alias("credit_guarded"),
+        ).where(Transfer.id == transfer_id).first()
+        if original is None:
+            raise NotFound()
+        if original["reverses"] is not None:
+            raise NotReversible()
+        amount = original["amount"]
+        if allow_shortfall and original["credit_guarded"] and original["credit_balance"] < amount:
+            amount = original["credit_balance"]
+        key = f"transfer:{transfer_id}:reversal"
+        posted = None
+        if amount > 0:
+            posted = await transfer(key, (original["credit_partner"], original["credit_code"]),
+                                    (original["debit_partner"], original["debit_code"]), amount,
+                                    kind="reversal", detail={"reason": reason, "reverses": transfer_id},
+                                    actor_id=actor_id, reverses=transfer_id)
+        short = original["amount"] - amount
+        if short:
+            if posted is None:  # nothing to move, but the correction must still be recorded once
+                raise InsufficientFunds(balance=0, amount=original["amount"])
+            await Shortfall.insert(Shortfall(partner=original["credit_partner"], transfer=posted.id, amount=short,
+                                             unit=original["unit"]))
+        assert posted is not None
+        return posted
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+async def balances(partner_id: int) -> dict[str, int]:
+    """Every balance of a partner, from the cached account rows: O(accounts), never O(history)."""
+    rows = await Account.select(Account.code, Account.balance).where(Account.partner == partner_id)
+    result = dict.fromkeys(PARTNER_ACCOUNTS, 0)
+    result.update({r["code"]: r["balance"] for r in rows})
+    return result
+
+
+async def balance(partner_id: int | None, code: str) -> int:
+    row = await Account.select(Account.balance).where(Account.owner_key == _owner_key(partner_id, code)).first()
+    return row["balance"] if row else 0
+
+
+async def expiring(partner_id: int, within_days: int = 30) -> list[dict]:
+    """Unspent lots expiring soon, grouped by date: "N points expire on DATE"."""
+    until = company_today() + dt.timedelta(days=within_days)
+    rows = await Lot.select(Lot.expires_on, Lot.remaining).where(
+        (Lot.partner == partner_id) & (Lot.remaining > 0) & (Lot.expires_on <= until)).order_by(Lot.expires_on)
+    grouped: dict[dt.date, int] = {}
+    for r in rows:
+        grouped[r["expires_on"]] = grouped.get(r["expires_on"], 0) + r["remaining"]
+    return [{"expires_on": d, "points": p} for d, p in grouped.items()]
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    rows: list[dict]
+    page: int
+    has_next: bool
+
+
+async def history(partner_id: int, unit: str = "", kind: str = "", page: int = 1, per_page: int = 30) -> HistoryPage:
+    """A partner's transfers, newest first, each with the partner's side of it and why."""
+    query = Transfer.select(
+        Transfer.id, Transfer.key, Transfer.amount, Transfer.unit, Transfer.kind, Transfer.detail,
+        Transfer.created_at, Transfer.reverses, Transfer.debit_account.code.as_alias("from_code"),
+        Transfer.debit_account.partner.as_alias("from_partner"), Transfer.credit_account.code.as_alias("to_code"),
+    ).where(Transfer.partner == partner_id).order_by(Transfer.id, ascending=False)
+    if unit:
+        query = query.where(Transfer.unit == unit)
+    if kind:
+        query = query.where(Transfer.kind == kind)
+    rows = await query.limit(per_page + 1).offset((page - 1) * per_page).output(load_json=True)
+    return HistoryPage(rows[:per_page], page, len(rows) > per_page)
+
+
+# --- verification ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mismatch:
+    account_id: int
+    owner_key: str
+    cached: int
+    computed: int
+
+
+@dataclass(frozen=True)
+class Verification:
+    accounts: int
+    transfers: int
+    mismatches: list[Mismatch]
+    unit_sums: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches and all(v == 0 for v in self.unit_sums.values())
+
+
+_VERIFY_SQL = """
+SELECT a.id, a.owner_key, a.unit, a.balance,
+       COALESCE(c.total, 0) - COALESCE(d.total, 0) AS computed
+FROM ledger_account a
+LEFT JOIN (SELECT credit_account AS acc, SUM(amount) AS total FROM ledger_transfer GROUP BY credit_account) c
+       ON c.acc = a.id
+LEFT JOIN (SELECT debit_account AS acc, SUM(amount) AS total FROM ledger_transfer GROUP BY debit_account) d
+       ON d.acc = a.id
+"""
+
+
+async def verify() -> Verification:
+    """Recompute every balance from the transfers in two grouped scans (one per side), in the database."""
+    rows = await Account.raw(_VERIFY_SQL)
+    transfers = await Transfer.count()
+    mismatches = [Mismatch(r["id"], r["owner_key"], r["balance"], int(r["computed"]))
+                  for r in rows if int(r["computed"]) != r["balance"]]
+    sums: dict[str, int] = {}
+    for r in rows:
+        sums[r["unit"]] = sums.get(r["unit"], 0) + int(r["computed"])
+    return Verification(len(rows), transfers, mismatches, sums)
+
+
+
+
+# --- the operations other domains call -----------------------------------------------------------
+
+async def accrue(cause: str, partner_id: int, unit: str, amount: int, detail: dict, actor_id: int | None = None) -> Posted:
+    """Reward a partner: issued -> pending, in points or kopecks."""
+    issued, pending = ("points_issued", "points_pending") if unit == POINTS else ("cash_issued", "cash_pending")
+    return await transfer(f"{cause}:accrual:{unit}", (None, issued), (partner_id, pending), amount, "accrual",
+                          detail, actor_id)
+
+
+async def release_due(today: dt.date | None = None, hold_days: int | None = None) -> int:
+    """Move points accruals older than the holding period from pending to available. Idempotent."""
+    today = today or company_today()
+    hold = get_settings().app.points_hold_days if hold_days is None else hold_days
+    cutoff = dt.datetime.combine(today - dt.timedelta(days=hold), dt.time.max, tzinfo=dt.timezone.utc)
+    due = await Transfer.raw(
+        "SELECT t.id, t.partner, t.amount FROM ledger_transfer t "
+        "WHERE t.kind = 'accrual' AND t.unit = 'points' AND t.created_at <= {} "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.reverses = t.id) "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_transfer x WHERE x.key = 'transfer:' || t.id || ':release') "
+        "ORDER BY t.id", cutoff)
+    released = 0
+    for row in due:
+        posted = await transfer(f"transfer:{row['id']}:release", (row["partner"], "points_pending"),
+                                (row["partner"], AVAILABLE), row["amount"], "release", {"accrual": row["id"]})
+        released += posted.created
+    return released
+
+
+async def reserve(order_key: str, partner_id: int, points: int) -> Posted:
+    """Hold points for an order: available -> reserved. Refused, whole, if the balance is short."""
+    return await transfer(f"{order_key}:reserve", (partner_id, AVAILABLE), (partner_id, "points_reserved"), points,
+                          "reserve", {"order": order_key})
+
+
+async def post_reservation(order_key: str) -> Posted:
+    """The order is delivered: reserved -> redeemed."""
+    held = await Transfer.select().where(Transfer.key == f"{order_key}:reserve").first()
+    if held is None:
+        raise NotFound()
+    if await Transfer.exists().where(Transfer.reverses == held["id"]):
+        raise NotReversible()
+    return await transfer(f"{order_key}:post", (held["partner"], "points_reserved"), (None, "points_redeemed"),
+                          held["amount"], "redeem", {"order": order_key})
+
+
+async def void_reservation(order_key: str, reason: str = "cancelled") -> Posted:
+    """The order is cancelled before delivery: the points go back to exactly the lots they came from."""
+    held = await Transfer.select().where(Transfer.key == f"{order_key}:reserve").first()
+    if held is None:
+        raise NotFound()
+    if await Transfer.exists().where(Transfer.key == f"{order_key}:post"):
+        raise NotReversible()
+    existing = await Transfer.select().where(Transfer.reverses == held["id"]).first()
+    if existing:  # cancelling twice returns the first cancellation
+        return Posted(existing["id"], False, existing["amount"])
+    return await reverse(held["id"], reason)
+
+
+async def expire_due(today: dt.date | None = None) -> int:
+    """Move the unspent remainder of every expired lot to points_expired. Running it twice changes nothing."""
+    today = today or company_today()
+    lots = await Lot.select(Lot.id).where((Lot.expires_on < today) & (Lot.remaining > 0))
+    count = 0
+    for lot_id in (row["id"] for row in lots):
+        async with write_transaction():
+            lot = await Lot.select().where(Lot.id == lot_id).first()
+            if lot["remaining"] <= 0:
+                continue
+            # Numbered: points a cancelled order gives back to an expired lot expire again, as a new event.
+            posted = await transfer(f"lot:{lot_id}:expire:{lot['expiries'] + 1}", (lot["partner"], AVAILABLE),
+                                    (None, "points_expired"), lot["remaining"], "expiry", {"lot": lot_id},
+                                    lot_id=lot_id)
+            if posted.created:
+                await Lot.update({Lot.expiries: Lot.expiries + 1}).where(Lot.id == lot_id)
+                count += 1
+    return count
+
+
+async def adjust(partner_id: int, unit: str, amount: int, reason: str, actor_id: int | None, cause: str) -> Posted:
+    """A finance correction by hand: positive credits the partner, negative debits them. Reason required."""
+    if not reason.strip():
+        raise ValueError("an adjustment needs a reason")
+    company = "points_adjustments" if unit == POINTS else "cash_adjustments"
+    mine = AVAILABLE if unit == POINTS else "cash_payable"
+    detail = {"reason": reason.strip()}
+    if amount > 0:
+        return await transfer(cause, (None, company), (partner_id, mine), amount, "adjustment", detail, actor_id)
+    return await transfer(cause, (partner_id, mine), (None, company), -amount, "adjustment", detail, actor_id)

@@ -1,0 +1,147 @@
+"""Rewards services: rule versions, and accruals for approved claims through the ledger.
+
+Subscribes to ClaimDecided; approving a claim knows nothing of points.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from portal.audit import services as audit
+from portal.audit.services import Actor
+from portal.claims.events import ClaimDecided
+from portal.claims.tables import Claim
+from portal.db import utcnow, write_transaction
+from portal.errors import NotFound, ValidationFailed
+from portal.forms import Errors
+from portal.i18n import gettext as _
+from portal.ledger import services as ledger
+from portal.rewards import calc
+from portal.rewards.tables import RewardRule
+
+KINDS = ("per_unit", "percent", "fixed")
+SCOPES = ("product", "category", "job_type", "all")
+UNITS = ("points", "kop")
+
+
+@dataclass(frozen=True)
+class RuleData:
+    name: str
+    scope: str
+    scope_value: str
+    kind: str
+    value: int
+    unit: str
+    partner_id: int | None
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+    @classmethod
+    def parse(cls, data: dict) -> RuleData:
+        errors = Errors()
+        name = str(data.get("name") or "").strip()
+        if not name:
+            errors.add("name", _("This field is required."))
+        scope = str(data.get("scope") or "")
+        if scope not in SCOPES:
+            errors.add("scope", _("Choose one of the options."))
+        scope_value = str(data.get("scope_value") or "").strip()
+        if scope != "all" and not scope_value:
+            errors.add("scope_value", _("Say which product, category or job type."))
+        kind = str(data.get("kind") or "")
+        if kind not in KINDS:
+            errors.add("kind", _("Choose one of the options."))
+        unit = str(data.get("unit") or "")
+        if unit not in UNITS:
+            errors.add("unit", _("Choose one of the options."))
+        try:
+            value = int(str(data.get("value") or "").replace(" ", ""))
+            if value <= 0:
+                raise ValueError
+        except ValueError:
+            errors.add("value", _("Enter a whole number above zero."))
+            value = 0
+        partner = str(data.get("partner_id") or "").strip()
+        try:
+            valid_from = dt.date.fromisoformat(str(data.get("valid_from") or ""))
+        except ValueError:
+            errors.add("valid_from", _("Enter a date."))
+            valid_from = dt.date.min
+        raw_to = str(data.get("valid_to") or "").strip()
+        valid_to = None
+        if raw_to:
+            try:
+                valid_to = dt.date.fromisoformat(raw_to)
+                if valid_to < valid_from:
+                    errors.add("valid_to", _("The end is before the start."))
+            except ValueError:
+                errors.add("valid_to", _("Enter a date."))
+        if errors:
+            raise ValidationFailed(dict(errors))
+        return cls(name, scope, scope_value, kind, value, unit, int(partner) if partner.isdigit() else None,
+                   valid_from, valid_to)
+
+
+async def save_rule(actor: Actor, data: RuleData, rule_key: str | None = None) -> int:
+    """A new rule, or a new version of one: the current version is closed, never edited."""
+    async with write_transaction():
+        version = 1
+        before = None
+        if rule_key:
+            current = await RewardRule.select().where(
+                (RewardRule.rule_key == rule_key) & RewardRule.superseded_at.is_null()).first()
+            if current is None:
+                raise NotFound()
+            version = current["version"] + 1
+            before = {k: current[k] for k in ("name", "kind", "value", "unit", "valid_from", "valid_to")}
+            await RewardRule.update({RewardRule.superseded_at: utcnow()}).where(RewardRule.id == current["id"])
+        key = rule_key or secrets.token_hex(6)
+        row = RewardRule(rule_key=key, version=version, version_key=f"{key}:{version}", name=data.name,
+                         scope=data.scope, scope_value=data.scope_value, kind=data.kind, value=data.value,
+                         unit=data.unit, partner=data.partner_id, valid_from=data.valid_from, valid_to=data.valid_to)
+        await row.save()
+        await audit.record(actor, "reward_rule.versioned" if rule_key else "reward_rule.created", "reward_rule",
+                           key, before=before, after={"version": version, "name": data.name, "kind": data.kind,
+                                                      "value": data.value, "unit": data.unit})
+    return row.id
+
+
+async def current_rules() -> list[dict]:
+    return await RewardRule.select().where(RewardRule.superseded_at.is_null()).order_by(RewardRule.name)
+
+
+async def rule_versions(rule_key: str) -> list[dict]:
+    return await RewardRule.select().where(RewardRule.rule_key == rule_key).order_by(RewardRule.version)
+
+
+async def work_of(claim_id: int) -> calc.Work:
+    row = await Claim.select(
+        Claim.partner, Claim.product, Claim.product.category.as_alias("category"), Claim.job_type, Claim.quantity,
+        Claim.amount_kop, Claim.sold_on,
+    ).where(Claim.id == claim_id).first()
+    return calc.Work(partner_id=row["partner"], product_id=row["product"], category=row["category"] or "",
+                     job_type_id=row["job_type"], quantity=row["quantity"], amount_kop=row["amount_kop"],
+                     sold_on=row["sold_on"])
+
+
+async def preview(work: calc.Work) -> list[tuple[dict, int]]:
+    """What this work would earn under today's rules: (rule, amount) per unit."""
+    return [(rule, calc.reward(rule, work)) for rule in calc.best_rules(await current_rules(), work)]
+
+
+async def accrue_claim(claim_id: int, actor_id: int | None = None) -> list[ledger.Posted]:
+    """Post the accruals of an approved claim. Its cause key makes a replay harmless."""
+    work = await work_of(claim_id)
+    posted = []
+    for rule, amount in await preview(work):
+        if amount > 0:
+            posted.append(await ledger.accrue(f"claim:{claim_id}", work.partner_id, rule["unit"], amount,
+                                              calc.explain(rule, work), actor_id))
+    return posted
+
+
+async def on_claim_decided(event: ClaimDecided) -> None:
+    if event.status == "approved":
+        await accrue_claim(event.claim_id, event.actor_id)
