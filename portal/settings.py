@@ -36,7 +36,7 @@ class DatabaseSettings:
 
     url: str | None
     sqlite_path: Path
-    pool: bool = True  # PostgreSQL connection pool; tests turn it off (their event loops come and go)
+    pool: bool = True  # PostgreSQL connection pool per event loop
 
     @property
     def is_postgres(self) -> bool:

@@ -21,7 +21,13 @@ os.environ["PREMIA_ALLOWED_HOSTS"] = "testserver.local,testserver,127.0.0.1,loca
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
 _PG_URL = os.environ.get("PREMIA_TEST_DATABASE_URL") or ""
 if _PG_URL:
-    os.environ["DATABASE_URL"] = _PG_URL
+    # A database of this run's own, made next to the one named: two runs on one server
+    # (a developer and CI) never collide. Dropped when the session ends.
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(_PG_URL)
+    _RUN_DB = f"premia_test_{os.getpid()}"
+    os.environ["DATABASE_URL"] = urlunsplit(_parts._replace(path="/" + _RUN_DB))
 else:
     os.environ.pop("DATABASE_URL", None)
     os.environ["PREMIA_SQLITE_PATH"] = str(_VAR / "template.sqlite3")
@@ -64,8 +70,14 @@ def _build_schema() -> None:
             conn.execute("PRAGMA journal_mode=DELETE")
     else:
         async def reset() -> None:
-            await db._run_in_new_connection("DROP SCHEMA IF EXISTS public CASCADE")
-            await db._run_in_new_connection("CREATE SCHEMA public")
+            import asyncpg
+
+            admin = await asyncpg.connect(_PG_URL)
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{_RUN_DB}"')
+                await admin.execute(f'CREATE DATABASE "{_RUN_DB}"')
+            finally:
+                await admin.close()
             await _migrate()
 
         asyncio.run(reset())
@@ -74,7 +86,18 @@ def _build_schema() -> None:
 @pytest.fixture(scope="session")
 def schema_template() -> Path | None:
     _build_schema()
-    return Path(engine().path) if is_sqlite() else None
+    yield Path(engine().path) if is_sqlite() else None
+    if not is_sqlite():
+        async def drop() -> None:
+            import asyncpg
+
+            admin = await asyncpg.connect(_PG_URL)
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{_RUN_DB}" WITH (FORCE)')
+            finally:
+                await admin.close()
+
+        asyncio.run(drop())
 
 
 @pytest.fixture(autouse=True)
