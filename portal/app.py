@@ -24,6 +24,8 @@ from portal.api.routes import api_router
 from portal.claims.routes import ClaimsController, ItemSearchController, PhotoController, ReviewController
 from portal.notifications.routes import NotificationsController
 from portal.products.routes import JobTypesController, ProductsController
+from portal.ledger.routes import AdjustmentsController, PointsController
+from portal.rewards.routes import RewardRulesController
 from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController
@@ -80,6 +82,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ReviewController,
             PhotoController,
             NotificationsController,
+            PointsController,
+            AdjustmentsController,
+            RewardRulesController,
             api_router,
             static,
         ],

@@ -74,6 +74,67 @@ async def _stop_pool() -> None:
         await engine().close_connection_pool()
 
 
+@main.group()
+def ledger() -> None:
+    """The books: verification."""
+
+
+@ledger.command("verify")
+def ledger_verify() -> None:
+    """Recompute every balance from the transfers; exit 1 on any difference."""
+    import time
+
+    from portal.ledger import services
+
+    async def go():
+        await _start_pool()
+        try:
+            return await services.verify()
+        finally:
+            await _stop_pool()
+
+    started = time.perf_counter()
+    result = _run(go())
+    click.echo(f"accounts: {result.accounts}, transfers: {result.transfers}, "
+               f"{time.perf_counter() - started:.2f} s")
+    for unit, total in sorted(result.unit_sums.items()):
+        click.echo(f"sum of {unit}: {total}" + ("" if total == 0 else "  <- must be 0"))
+    for m in result.mismatches:
+        click.echo(f"MISMATCH {m.owner_key}: cached {m.cached}, from transfers {m.computed}")
+    if not result.ok:
+        raise SystemExit(1)
+    click.echo("ledger: consistent")
+
+
+@main.group()
+def points() -> None:
+    """Points jobs: holding release and expiry (the scheduler runs the same services)."""
+
+
+@points.command("release")
+def points_release() -> None:
+    """Make points whose holding period has ended available."""
+    from portal.ledger import services
+
+    click.echo(f"released: {_run(_with_pool(services.release_due()))}")
+
+
+@points.command("expire")
+def points_expire() -> None:
+    """Expire the unspent remainder of lots past their date."""
+    from portal.ledger import services
+
+    click.echo(f"expired lots: {_run(_with_pool(services.expire_due()))}")
+
+
+async def _with_pool(coro):
+    await _start_pool()
+    try:
+        return await coro
+    finally:
+        await _stop_pool()
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from portal.accounts import services as accounts
 from portal.accounts.services import CurrentUser
+from portal.ledger import services as ledger
 
 
 async def dashboard_for(user: CurrentUser) -> dict:
     if user.is_partner:
         partner = await accounts.get_partner(user.partner_id)  # type: ignore[arg-type]
         team_size = await accounts.team_size(user) if user.role == "partner_admin" else 0
-        return {"kind": "partner", "partner": partner, "team_size": team_size}
+        return {"kind": "partner", "partner": partner, "team_size": team_size,
+                "balances": await ledger.balances(user.partner_id), "expiring": await ledger.expiring(user.partner_id)}
     return {"kind": "company", "counts": await accounts.company_counts()}

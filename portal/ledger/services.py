@@ -414,3 +414,17 @@ async def adjust(partner_id: int, unit: str, amount: int, reason: str, actor_id:
     if amount > 0:
         return await transfer(cause, (None, company), (partner_id, mine), amount, "adjustment", detail, actor_id)
     return await transfer(cause, (partner_id, mine), (None, company), -amount, "adjustment", detail, actor_id)
+
+
+async def adjust_by_hand(actor, partner_id: int, unit: str, amount: int, reason: str, token: str) -> Posted:
+    """Finance's manual adjustment, from the form: audited, and the form's token makes a retry harmless."""
+    from portal.audit import services as audit
+
+    if unit not in (POINTS, KOP):
+        raise ValueError(unit)
+    async with write_transaction():
+        posted = await adjust(partner_id, unit, amount, reason, actor.id, cause=f"adjustment:{token}")
+        if posted.created:
+            await audit.record(actor, "ledger.adjusted", "partner", partner_id,
+                               after={"unit": unit, "amount": amount, "reason": reason.strip(), "transfer": posted.id})
+    return posted

@@ -13,6 +13,7 @@ from portal import i18n
 from portal.accounts.regions import REGIONS
 from portal.accounts.roles import PartnerType, Role
 from portal.accounts.services import PARTNER_STATUS_LABELS
+from portal.ledger import present
 from portal.settings import Settings
 
 ROLE_LABELS = {
@@ -103,6 +104,10 @@ def make_environment(settings: Settings) -> Environment:
         partner_type_options=_options(PARTNER_TYPE_LABELS),
         role_options=_options(ROLE_LABELS),
         partner_status_options=_options(PARTNER_STATUS_LABELS),
+        explain=present.explain,
+        signed=present.signed,
+        amount_text=present.amount_text,
+        kind_labels=present.KIND_LABELS,
     )
     return env
 

@@ -93,6 +93,16 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/media/claims/{photo_id:int}/{size:str}"): (LOGIN, {"photo_id": "photo_id", "size": "=thumb"}),
     ("GET", "/notifications"): (LOGIN, {}),
     ("POST", "/notifications/read"): ({"*": 303}, {}),
+    ("GET", "/dashboard/balances"): (only(*PARTNERS), {}),
+    ("GET", "/points"): (only(*PARTNERS), {}),
+    ("GET", "/points/export.csv"): (only(*PARTNERS), {}),
+    ("GET", "/finance/adjust"): (only("finance", "admin"), {}),
+    ("POST", "/finance/adjust"): (only("finance", "admin", ok=400), {}),
+    ("GET", "/admin/rewards"): (only("admin"), {}),
+    ("GET", "/admin/rewards/new"): (only("admin"), {}),
+    ("POST", "/admin/rewards/new"): (only("admin", ok=400), {}),
+    ("GET", "/admin/rewards/{rule_key:str}"): (only("admin"), {"rule_key": "rule_key"}),
+    ("POST", "/admin/rewards/{rule_key:str}"): (only("admin", ok=400), {"rule_key": "rule_key"}),
     ("GET", "/api/v1/me"): ({"anon": 401, "*": 200}, {}),
     ("GET", "/api/schema"): (ANY, {}),
     ("GET", "/api/schema/openapi.json"): (ANY, {}),
@@ -126,6 +136,7 @@ class World:
     api_token_id: int
     product_id: int
     claim_id: int
+    rule_key: str
     photo_id: int
     users: dict[str, int]
     api_tokens: dict[str, str]
@@ -151,7 +162,14 @@ async def build_world() -> World:
     product_id = await f.product()
     staff = await accounts.user_for_session(users["partner_staff"])
     claim_id = await f.claim(staff, product_id, photos=[f.jpeg()])
+    from portal.rewards import services as rewards
+    from portal.rewards.tables import RewardRule
+
+    await rewards.save_rule(SYSTEM, rewards.RuleData.parse({
+        "name": "Котлы", "scope": "all", "kind": "fixed", "value": "100", "unit": "points",
+        "valid_from": "2020-01-01"}))
     return World(
+        rule_key=(await RewardRule.select(RewardRule.rule_key).first())["rule_key"],
         product_id=product_id,
         claim_id=claim_id,
         photo_id=(await ClaimPhoto.select(ClaimPhoto.id).first())["id"],

@@ -1,0 +1,99 @@
+"""HTTP for points and money: a partner's balances and history, and finance's adjustments."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.params import FromQuery
+from litestar.response import Response
+
+from portal.accounts import services as accounts
+from portal.forms import Errors
+from portal.i18n import gettext as _
+from portal.ledger import services as ledger
+from portal.products.services import parse_rubles
+from portal.web.auth import requires_roles, partner_user
+from portal.web.helpers import actor, form_dict, page_number
+from portal.web.responses import Page
+
+finance = requires_roles({"finance", "admin"})
+
+
+class PointsController(Controller):
+    include_in_schema = False
+    guards = [partner_user]
+
+    @get("/dashboard/balances", name="balances_partial")
+    async def balances(self, request: Request) -> Page:
+        """The dashboard's balance cards alone: htmx polls this so an approval shows without a reload."""
+        pid = request.user.partner_id
+        return Page("home/_balances.html", context={"b": await ledger.balances(pid),
+                                                     "expiring": await ledger.expiring(pid)})
+
+    @get("/points", name="points_history")
+    async def history(self, request: Request, unit: FromQuery[str] = "", kind: FromQuery[str] = "",
+                      page: FromQuery[str] = "1") -> Page:
+        result = await ledger.history(request.user.partner_id, unit=unit, kind=kind, page=page_number(page))
+        return Page("ledger/history.html", context={"result": result, "unit": unit, "kind": kind})
+
+    @get("/points/export.csv", name="points_export")
+    async def export(self, request: Request, unit: FromQuery[str] = "", kind: FromQuery[str] = "") -> Response:
+        from portal.ledger.present import explain, signed
+
+        rows = (await ledger.history(request.user.partner_id, unit=unit, kind=kind, per_page=100_000)).rows
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=";")
+        writer.writerow([_("Date"), _("Operation"), _("Amount"), _("Unit"), _("Why")])
+        for r in rows:
+            writer.writerow([r["created_at"].isoformat(timespec="seconds"), r["kind"], signed(r), r["unit"], explain(r)])
+        return Response(("\ufeff" + buf.getvalue()).encode(), media_type="text/csv; charset=utf-8",
+                        headers={"content-disposition": 'attachment; filename="points.csv"'})
+
+
+class AdjustmentsController(Controller):
+    include_in_schema = False
+    path = "/finance/adjust"
+    guards = [finance]
+
+    async def _page(self, values: dict, errors: dict, status: int = 200, done: Any = None) -> Page:
+        values.setdefault("token", secrets.token_urlsafe(18))
+        return Page("ledger/adjust.html", status_code=status, context={
+            "values": values, "errors": errors, "partners": await accounts.partner_options(), "done": done})
+
+    @get("/", name="finance_adjust")
+    async def form(self) -> Page:
+        return await self._page({}, {})
+
+    @post("/")
+    async def submit(self, request: Request) -> Any:
+        data = await form_dict(request)
+        errors = Errors()
+        partner = str(data.get("partner_id") or "")
+        unit = str(data.get("unit") or "")
+        reason = str(data.get("reason") or "").strip()
+        raw = str(data.get("amount") or "").replace(" ", "").replace("\xa0", "")
+        negative = raw.startswith("-")
+        magnitude = raw.lstrip("+-")
+        amount = (parse_rubles(magnitude) if unit == "kop" else int(magnitude) if magnitude.isdigit() else None)
+        if not partner.isdigit():
+            errors.add("partner_id", _("Choose one of the options."))
+        if unit not in ("points", "kop"):
+            errors.add("unit", _("Choose one of the options."))
+        if not amount:
+            errors.add("amount", _("Enter a non-zero amount; a minus sign takes away."))
+        if not reason:
+            errors.add("reason", _("A reason is required for every adjustment."))
+        if errors:
+            return await self._page(data, dict(errors), status=400)
+        try:
+            posted = await ledger.adjust_by_hand(actor(request), int(partner), unit, -amount if negative else amount,
+                                                 reason, str(data.get("token") or secrets.token_urlsafe(18)))
+        except ledger.InsufficientFunds as exc:
+            return await self._page(data, {"amount": exc.message}, status=409)
+        return await self._page({}, {}, done=posted)
+
+
