@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import claims, web
+from bench import claims, ledger, web
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
     (("baseline.", "dashboard."), web.bench_baseline_and_dashboard),
     (("claim_submit.", "claim_submit_photo."), claims.bench_claim_submit),
     (("review_queue.",), claims.bench_review_queue),
+    (("ledger.",), ledger.bench_ledger),
 ]
 
 

@@ -93,6 +93,24 @@ async def _ensure_catalogue() -> None:
             await products.create_job_type(SYSTEM, code, name)
 
 
+async def _ensure_rules() -> None:
+    """Boilers earn points per unit, water heaters a percentage, installations a fixed sum, dealers cash."""
+    from portal.rewards import services as rewards
+    from portal.rewards.tables import RewardRule
+
+    rules = [
+        {"name": "Котлы: баллы за штуку", "scope": "category", "scope_value": "boilers", "kind": "per_unit",
+         "value": "300", "unit": "points"},
+        {"name": "Бойлеры: 2% баллами", "scope": "category", "scope_value": "water_heaters", "kind": "percent",
+         "value": "200", "unit": "points"},
+        {"name": "Прочее оборудование", "scope": "all", "kind": "per_unit", "value": "20", "unit": "points"},
+        {"name": "Бонус дилеру: 1% деньгами", "scope": "all", "kind": "percent", "value": "100", "unit": "kop"},
+    ]
+    for rule in rules:
+        if not await RewardRule.exists().where(RewardRule.name == rule["name"]):
+            await rewards.save_rule(SYSTEM, rewards.RuleData.parse({**rule, "valid_from": "2026-01-01"}))
+
+
 async def _ensure_claims() -> None:
     """A few registrations from the demo dealer, so the review queue has work in it."""
     import datetime as dt
@@ -114,6 +132,18 @@ async def _ensure_claims() -> None:
             "quantity": "10" if sku == "TT-R500" else "1", "serials": serial,
             "sold_on": (today - dt.timedelta(days=days_ago)).isoformat(), "amount": amount,
             "customer_city": "Москва"}, [])
+    # The manager has approved the two oldest, so the dealer's dashboard shows points from the start.
+    from portal.claims.tables import Claim
+    from portal.errors import DomainError
+
+    manager = await user_for_session((await User.select(User.id).where(
+        User.email == "manager@premia.example").first())["id"])
+    for row in await Claim.select(Claim.id).where(Claim.idempotency_key.is_in(
+            ["demo-claim-000000000003", "demo-claim-000000000004"])):
+        try:
+            await claims.decide(manager, row["id"], "approve")
+        except DomainError:
+            pass  # approved on an earlier run
 
 
 async def load_demo() -> list[DemoLogin]:
@@ -133,6 +163,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_user("dealer@premia.example", "Дмитрий Дилеров", Role.PARTNER_ADMIN, active_ids[0])
     await _ensure_user("staff@premia.example", "Сергей Продавцов", Role.PARTNER_STAFF, active_ids[0])
     await _ensure_user("installer@premia.example", "Игорь Монтажников", Role.PARTNER_ADMIN, active_ids[2])
+    await _ensure_rules()
     await _ensure_claims()
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),

@@ -15,8 +15,14 @@ async def test_demo_loads_once_and_twice_changes_nothing(client):
     from portal.products.tables import Product
 
     assert await Product.count() == 8 and await Claim.count() == 4
+    from portal.ledger import services as ledger
+
+    dealer = await Partner.select(Partner.id).where(Partner.inn == "7701000001").first()
+    points_before = await ledger.balance(dealer["id"], "points_pending")
+    assert points_before > 0  # two demo registrations are approved and earned points
     assert {login.role for login in logins} == {r.value for r in Role}
     assert len({row["region"] for row in await Partner.select(Partner.region)}) >= 5
     await load_demo()
     assert (await Partner.count(), await User.count(), await AuditEntry.count()) == counts
+    assert await ledger.balance(dealer["id"], "points_pending") == points_before
     await f.login(client, "dealer@premia.example", DEMO_PASSWORD)
