@@ -57,3 +57,31 @@ async def test_dealer_registers_a_sale_with_a_camera_photo_and_a_manager_approve
     await phone.goto(live_server + "/claims/")
     assert await phone.locator(".tag.claim-approved").count() == 1
     assert await phone.locator(".bell .badge").inner_text() == "1"
+
+
+async def test_the_dealers_balance_moves_without_a_reload_when_a_manager_approves(live_server, phone, another_phone):
+    from portal.audit.services import SYSTEM
+    from portal.rewards import services as rewards
+
+    await rewards.save_rule(SYSTEM, rewards.RuleData.parse({
+        "name": "Котлы", "scope": "all", "kind": "per_unit", "value": "300", "unit": "points",
+        "valid_from": "2020-01-01"}))
+    product_id = await f.product(name="Котёл")
+    partner_id = await f.partner()
+    dealer = await f.user(Role.PARTNER_ADMIN, partner_id)
+    claim_id = await f.claim(await f.current(dealer), product_id, quantity="2")
+    await _sign_in(phone, live_server, await f.email_of(dealer))
+    await phone.wait_for_url("**/dashboard")
+    pending = phone.locator('[data-balance="points_pending"]')
+    assert await pending.inner_text() == "0"
+    await phone.evaluate("window.__sameDocument = true")  # survives only if the page is never reloaded
+
+    manager = await f.user(Role.MANAGER)
+    await _sign_in(another_phone, live_server, await f.email_of(manager))
+    await another_phone.wait_for_url("**/dashboard")
+    await another_phone.goto(live_server + f"/review/{claim_id}")
+    await another_phone.get_by_role("button", name="Одобрить").click()
+    await another_phone.locator(".tag.claim-approved").first.wait_for()
+
+    await expect(pending).to_have_text("600", timeout=20_000)
+    assert await phone.evaluate("window.__sameDocument === true")
