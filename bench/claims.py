@@ -31,18 +31,27 @@ def _login(base: str, email: str) -> httpx.Client:
 
 
 def _one_megapixel_jpeg() -> bytes:
-    from PIL import Image
+    """About a megapixel that compresses like a photo: gradients, shapes and a little sensor noise."""
+    from PIL import Image, ImageDraw
 
     rng = random.Random(7)
-    image = Image.effect_noise((1155, 866), 40).convert("RGB")  # ~1 MP, camera-like noise
-    image = Image.blend(image, Image.new("RGB", image.size, (rng.randint(0, 255), 120, 80)), 0.5)
+    size = (1155, 866)
+    image = Image.linear_gradient("L").resize(size).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rng.randrange(size[0]), rng.randrange(size[1])
+        draw.rectangle((x, y, x + rng.randrange(30, 300), y + rng.randrange(20, 200)),
+                       fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    image = Image.blend(image, Image.effect_noise(size, 20).convert("RGB"), 0.08)
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=88)
     return buf.getvalue()
 
 
 def _wrk_post(url: str, cookie: str, env_extra: dict[str, str]) -> dict[str, float]:
-    env = dict(os.environ, **env_extra)
+    import time
+
+    env = dict(os.environ, **env_extra, PREMIA_RUN=str(time.time_ns()))
     out = subprocess.run(["wrk", "-t2", "-c32", f"-d{int(os.environ.get('PREMIA_BENCH_SECONDS', '10'))}s",
                           "--latency", "-s", str(LUA), "-H", f"Cookie: {cookie}", url],
                          capture_output=True, text=True, check=True, env=env).stdout

@@ -4,6 +4,7 @@ local csrf = os.getenv("PREMIA_CSRF")
 local item = os.getenv("PREMIA_ITEM")
 local sold_on = os.getenv("PREMIA_SOLD_ON")
 local photo_path = os.getenv("PREMIA_PHOTO")
+local run_id = os.getenv("PREMIA_RUN") or "0"  -- every wrk run must make new keys, or it replays the last one
 local photo = nil
 if photo_path and photo_path ~= "" then
   local f = assert(io.open(photo_path, "rb"))
@@ -25,7 +26,7 @@ end
 
 request = function()
   counter = counter + 1
-  local key = string.format("bench%02d%016d%08d", tid or 0, counter, math.random(0, 99999999))
+  local key = string.format("b%s-%02d-%012d", run_id, tid or 0, counter)
   local body = part("_csrf_token", csrf) .. part("idempotency_key", key) .. part("item", item)
     .. part("quantity", "1") .. part("serials", "") .. part("sold_on", sold_on) .. part("amount", "45 990,00")
   if photo then

@@ -93,19 +93,30 @@ def open_checked(data: bytes, max_bytes: int) -> Image.Image:
     return image
 
 
-def _save(image: Image.Image, root: Path, edge: int, quality: int) -> Rendition:
+def _fit(image: Image.Image, edge: int) -> Image.Image:
     copy = image.copy()
-    copy.thumbnail((edge, edge), Image.Resampling.LANCZOS)
+    copy.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    return copy
+
+
+def _save(image: Image.Image, root: Path, quality: int) -> Rendition:
     name = secrets.token_hex(16) + ".jpg"
     # A fresh JPEG written by us: no EXIF, no ICC tricks, nothing after the end marker.
-    copy.save(root / name, "JPEG", quality=quality, optimize=True, progressive=True)
-    return Rendition(name=name, width=copy.width, height=copy.height)
+    image.save(root / name, "JPEG", quality=quality)
+    return Rendition(name=name, width=image.width, height=image.height)
 
 
 def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
     """Validate and normalise one upload; write a display size and a thumbnail under ``root``."""
     image = open_checked(data, max_bytes)
     try:
+        if image.format == "JPEG":
+            # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that is still at least the display size:
+            # a 12-MP phone photo then costs a fraction of a full decode.
+            width, height = image.size
+            longest = max(width, height)
+            if longest > DISPLAY_EDGE:
+                image.draft("RGB", (width * DISPLAY_EDGE // longest, height * DISPLAY_EDGE // longest))
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, Image.DecompressionBombError):
@@ -118,9 +129,10 @@ def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
     elif image.mode == "L":
         image = image.convert("RGB")
     root.mkdir(parents=True, exist_ok=True)
-    display = _save(image, root, DISPLAY_EDGE, 85)
-    thumb = _save(image, root, THUMB_EDGE, 80)
-    normalised = image.copy()
-    normalised.thumbnail((256, 256))
-    sha = hashlib.sha256(normalised.tobytes()).hexdigest()
-    return ProcessedImage(display=display, thumb=thumb, sha256=sha, dhash=_dhash(image))
+    display_image = _fit(image, DISPLAY_EDGE)
+    thumb_image = _fit(display_image, THUMB_EDGE)
+    display = _save(display_image, root, 85)
+    thumb = _save(thumb_image, root, 80)
+    # Both fingerprints come from the small copy: the same photo re-sent or re-saved matches.
+    sha = hashlib.sha256(_fit(thumb_image, 64).tobytes()).hexdigest()
+    return ProcessedImage(display=display, thumb=thumb, sha256=sha, dhash=_dhash(thumb_image))
