@@ -48,7 +48,8 @@ class ClaimsController(Controller):
     path = "/claims"
     guards = [partner_user]
 
-    async def _form(self, request: Request, values: dict, errors: dict, status: int = 200) -> Page:
+    async def _form(self, request: Request, values: dict, errors: dict, status: int = 200,
+                    editing: int | None = None) -> Page:
         values = dict(values)
         items = await search_items(str(values.get("q") or ""))
         chosen = str(values.get("item") or "")
@@ -64,7 +65,7 @@ class ClaimsController(Controller):
         values.setdefault("quantity", "1")
         values.setdefault("sold_on", company_today().isoformat())
         return Page("claims/new.html", status_code=status, context={"values": values, "errors": errors,
-                                                                     "items": items})
+                                                                     "items": items, "editing": editing})
 
     @get("/", name="claims")
     async def index(self, request: Request, status: FromQuery[str] = "",
@@ -93,6 +94,31 @@ class ClaimsController(Controller):
         claim = await services.get_claim(request.user, claim_id)
         return Page("claims/detail.html", context={"c": claim, "labels": services.STATUS_LABELS,
                                                     "reasons": services.REJECT_REASONS, "errors": {}})
+
+    @get("/{claim_id:int}/edit", name="claim_edit")
+    async def edit_form(self, request: Request, claim_id: FromPath[int]) -> Any:
+        claim = await services.get_claim(request.user, claim_id)
+        if claim["status"] not in services.OPEN:
+            return Redirect(path=f"/claims/{claim_id}", status_code=303)
+        values = {
+            "item": f"p:{claim['product']}" if claim["product"] else f"j:{claim['job_type']}",
+            "quantity": str(claim["quantity"]), "serials": claim["serials"], "sold_on": claim["sold_on"].isoformat(),
+            "amount": f"{claim['amount_kop'] // 100},{claim['amount_kop'] % 100:02d}",
+            "customer_name": claim["customer_name"], "customer_city": claim["customer_city"],
+            "customer_phone": claim["customer_phone"], "comment": claim["comment"],
+        }
+        return await self._form(request, values, {}, editing=claim_id)
+
+    @post("/{claim_id:int}/edit", request_max_body_size=64 * 1024 * 1024)
+    async def edit(self, request: Request, claim_id: FromPath[int]) -> Any:
+        data, photos = await _form_and_photos(request)
+        try:
+            await services.edit(request.user, claim_id, data, photos, ip=client_ip(request))
+        except ValidationFailed as exc:
+            return await self._form(request, data, exc.errors, status=400, editing=claim_id)
+        except ImageTooLarge as exc:
+            return await self._form(request, data, {"photos": exc.message}, status=413, editing=claim_id)
+        return Redirect(path=f"/claims/{claim_id}", status_code=303)
 
     @post("/{claim_id:int}/withdraw")
     async def withdraw(self, request: Request, claim_id: FromPath[int]) -> Redirect:

@@ -299,6 +299,56 @@ async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list
         raise
 
 
+async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes], ip: str = "") -> None:
+    """Change a claim nobody has decided yet. The same checks as a new one; serials are re-claimed."""
+    current = await Claim.select().where((Claim.id == claim_id) & (Claim.partner == actor.partner_id)).first()
+    if current is None:
+        raise NotFound()
+    if current["status"] not in OPEN:
+        await _explain(actor, claim_id)
+    item = await resolve_item(str(data.get("item") or ""))
+    form = ClaimForm.parse({**data, "idempotency_key": current["idempotency_key"]}, item, company_today())
+    taken = await ClaimSerial.select(ClaimSerial.serial).where(
+        ClaimSerial.serial.is_in(form.serials) & (ClaimSerial.claim != claim_id)) if form.serials else []
+    if taken:
+        await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
+        raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
+                                             serial=taken[0]["serial"])})
+    try:
+        processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
+    except images.ImageRejected as exc:
+        raise ValidationFailed({"photos": exc.message}) from exc
+    fields = {"product": item["id"] if item["kind"] == "product" else None,
+              "job_type": item["id"] if item["kind"] == "job" else None, "quantity": form.quantity,
+              "amount_kop": form.amount_kop, "sold_on": form.sold_on, "serials": "\n".join(form.serials),
+              "customer_name": form.customer_name, "customer_city": form.customer_city,
+              "customer_phone": form.customer_phone, "comment": form.comment}
+    try:
+        async with write_transaction():
+            rows = await Claim.update({getattr(Claim, k): v for k, v in fields.items()}).where(
+                (Claim.id == claim_id) & Claim.status.is_in(list(OPEN))).returning(Claim.id)
+            if not rows:  # decided while the form was open
+                await _explain(actor, claim_id)
+            await ClaimSerial.delete().where(ClaimSerial.claim == claim_id)
+            if form.serials:
+                await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
+            for p in processed:
+                await ClaimPhoto.insert(ClaimPhoto(
+                    claim=claim_id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
+                    height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
+                    sha256=p.sha256, dhash=p.dhash))
+            await ClaimEvent.insert(ClaimEvent(claim=claim_id, from_status=current["status"],
+                                               to_status=current["status"], actor=actor.id, note="edited"))
+            await audit.record(actor.actor(ip), "claim.edited", "claim", claim_id,
+                               before={k: current[k] for k in fields}, after=fields)
+    except Exception as exc:
+        _remove_files(processed)
+        if is_unique_violation(exc) and "serial" in str(exc):
+            raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
+                                                 serial=form.serials[0])}) from exc
+        raise
+
+
 async def _explain(actor: CurrentUser, claim_id: int) -> None:
     """Raise the reason a transition did not happen: not yours (404) or its status moved on (409)."""
     query = Claim.select(Claim.status, Claim.decided_by.full_name.as_alias("by")).where(Claim.id == claim_id)

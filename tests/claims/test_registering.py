@@ -156,3 +156,24 @@ async def test_needs_info_then_resubmit_then_approve():
     claim = await services.get_claim(manager, claim_id)
     assert [e["to_status"] for e in claim["history"]] == ["submitted", "needs_info", "resubmitted", "approved"]
     assert len(claim["photos"]) == 1
+
+
+async def test_partner_edits_a_claim_before_a_decision_but_not_after(client):
+    product_id = await f.product(serial_pattern=PATTERN)
+    partner_id = await f.partner()
+    user_id = await f.user(Role.PARTNER_STAFF, partner_id)
+    claim_id = await f.claim(await f.current(user_id), product_id, serials="TT-000001")
+    await f.login(client, await f.email_of(user_id))
+    form = await client.get(f"/claims/{claim_id}/edit")
+    assert "TT-000001" in form.text and "45 990,00" in form.text
+    data = f.claim_form(product_id, serials="TT-000002", amount="50 000")
+    saved = await f.post_form(client, f"/claims/{claim_id}/edit", data,
+                              files={"photos": ("", b"", "application/octet-stream")})
+    assert saved.status_code == 303
+    claim = await Claim.select().where(Claim.id == claim_id).first()
+    assert (claim["serials"], claim["amount_kop"]) == ("TT-000002", 5000000)
+    assert {r["serial"] for r in await ClaimSerial.select(ClaimSerial.serial)} == {"TT-000002"}
+    await services.decide(await f.company(), claim_id, "approve")
+    late = await f.post_form(client, f"/claims/{claim_id}/edit", data,
+                             files={"photos": ("", b"", "application/octet-stream")})
+    assert late.status_code == 409

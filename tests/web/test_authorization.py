@@ -80,6 +80,8 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/claims/new"): (only(*PARTNERS), {}),
     ("POST", "/claims/new"): (only(*PARTNERS, ok=400), {}),
     ("GET", "/claims/{claim_id:int}"): (only(*PARTNERS), {"claim_id": "claim_id"}),
+    ("GET", "/claims/{claim_id:int}/edit"): (only(*PARTNERS), {"claim_id": "claim_id"}),
+    ("POST", "/claims/{claim_id:int}/edit"): (only(*PARTNERS, ok=400), {"claim_id": "claim_id"}),
     ("POST", "/claims/{claim_id:int}/withdraw"): (only(*PARTNERS, ok=303), {"claim_id": "claim_id"}),
     ("POST", "/claims/{claim_id:int}/resubmit"): (only(*PARTNERS, ok=400), {"claim_id": "claim_id"}),
     ("GET", "/review"): (only(*MANAGERS), {}),
