@@ -173,24 +173,29 @@ async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: li
         await claim.save()
         if form.serials:
             await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim.id) for s in form.serials])
-        for p in processed:
-            # A few earlier twins are enough for a manager to see the pattern; bounded, so a photo
-            # reused a thousand times costs the same as one reused once.
-            twins = await ClaimPhoto.select(ClaimPhoto.claim).where(
-                ((ClaimPhoto.sha256 == p.sha256) | (ClaimPhoto.dhash == p.dhash)) & (ClaimPhoto.claim != claim.id)
-            ).order_by(ClaimPhoto.id, ascending=False).limit(5)
-            await ClaimPhoto.insert(ClaimPhoto(
-                claim=claim.id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
-                height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
-                sha256=p.sha256, dhash=p.dhash))
-            for other in {t["claim"] for t in twins}:
-                await _flag(claim.id, "duplicate_photo", {"other": other})
-                await _flag(other, "duplicate_photo", {"other": claim.id})
+        await _attach_photos(claim.id, processed)
         await ClaimEvent.insert(ClaimEvent(claim=claim.id, from_status="", to_status=SUBMITTED, actor=actor.id))
         await audit.record(actor.actor(ip), "claim.submitted", "claim", claim.id, after={
             "item": form.item_key, "quantity": form.quantity, "amount_kop": form.amount_kop,
             "sold_on": form.sold_on, "serials": form.serials, "photos": len(processed)})
     return claim.id
+
+
+async def _attach_photos(claim_id: int, processed: list[images.ProcessedImage]) -> None:
+    """Record a claim's new photos; a picture already on another claim flags both (not refused)."""
+    for p in processed:
+        # A few earlier twins are enough for a manager to see the pattern; bounded, so a photo
+        # reused a thousand times costs the same as one reused once.
+        twins = await ClaimPhoto.select(ClaimPhoto.claim).where(
+            ((ClaimPhoto.sha256 == p.sha256) | (ClaimPhoto.dhash == p.dhash)) & (ClaimPhoto.claim != claim_id)
+        ).order_by(ClaimPhoto.id, ascending=False).limit(5)
+        await ClaimPhoto.insert(ClaimPhoto(
+            claim=claim_id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
+            height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
+            sha256=p.sha256, dhash=p.dhash))
+        for other in {t["claim"] for t in twins}:
+            await _flag(claim_id, "duplicate_photo", {"other": other})
+            await _flag(other, "duplicate_photo", {"other": claim_id})
 
 
 async def _flag(claim_id: int, kind: str, detail: dict) -> None:
@@ -287,11 +292,7 @@ async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list
                                     partner_id=actor.partner_id)
             if old is None:
                 await _explain(actor, claim_id)
-            for p in processed:
-                await ClaimPhoto.insert(ClaimPhoto(
-                    claim=claim_id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
-                    height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
-                    sha256=p.sha256, dhash=p.dhash))
+            await _attach_photos(claim_id, processed)
             await audit.record(actor.actor(ip), "claim.resubmitted", "claim", claim_id, before={"status": old},
                                after={"status": RESUBMITTED, "comment": comment, "photos": len(processed)})
     except Exception:
@@ -332,11 +333,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
             await ClaimSerial.delete().where(ClaimSerial.claim == claim_id)
             if form.serials:
                 await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
-            for p in processed:
-                await ClaimPhoto.insert(ClaimPhoto(
-                    claim=claim_id, display_name=p.display.name, thumb_name=p.thumb.name, width=p.display.width,
-                    height=p.display.height, thumb_width=p.thumb.width, thumb_height=p.thumb.height,
-                    sha256=p.sha256, dhash=p.dhash))
+            await _attach_photos(claim_id, processed)
             await ClaimEvent.insert(ClaimEvent(claim=claim_id, from_status=current["status"],
                                                to_status=current["status"], actor=actor.id, note="edited"))
             await audit.record(actor.actor(ip), "claim.edited", "claim", claim_id,
