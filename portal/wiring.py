@@ -6,9 +6,11 @@ from portal import events
 
 
 def wire() -> None:
-    from portal.claims.events import ClaimDecided
-    from portal.notifications.handlers import on_claim_decided
-    from portal.rewards.services import on_claim_decided as accrue_on_decision
+    from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+    from portal.notifications import handlers as bell
+    from portal.rewards import services as rewards
 
-    events.subscribe(ClaimDecided, accrue_on_decision)
-    events.subscribe(ClaimDecided, on_claim_decided)
+    events.subscribe(ClaimDecided, rewards.on_claim_decided)
+    events.subscribe(ClaimDecided, bell.on_claim_decided)
+    events.subscribe(ClaimApprovalRevoked, rewards.on_approval_revoked)
+    events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)

@@ -13,3 +13,13 @@ class ClaimDecided:
     partner_id: int
     status: str  # approved | rejected | needs_info
     actor_id: int
+
+
+@dataclass(frozen=True)
+class ClaimApprovalRevoked:
+    """A manager took an approval back (the claim returns to the partner). Rewards reverse the accruals."""
+
+    claim_id: int
+    partner_id: int
+    actor_id: int
+    reason: str

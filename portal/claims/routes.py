@@ -239,6 +239,18 @@ class ReviewController(Controller):
             raise NotFoundException()
         return File(path=path, filename="import-report.csv", media_type="text/csv; charset=utf-8")
 
+    @post("/{claim_id:int}/revoke")
+    async def revoke(self, request: Request, claim_id: FromPath[int]) -> Any:
+        form = await request.form()
+        try:
+            await services.revoke_approval(request.user, claim_id, str(form.get("text") or ""), ip=client_ip(request))
+        except ValidationFailed as exc:
+            claim = await services.get_claim(request.user, claim_id)
+            return Page("review/claim.html", status_code=400, context={
+                "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS,
+                "errors": exc.errors, "values": dict(form.items()), "flag_labels": services.FLAG_LABELS})
+        return Redirect(path=f"/review/{claim_id}", status_code=303)
+
     @post("/bulk-approve")
     async def bulk_approve(self, request: Request) -> Page:
         form = await request.form()

@@ -22,7 +22,7 @@ from portal import events
 from portal.accounts.services import CurrentUser
 from portal.accounts.tables import Partner
 from portal.audit import services as audit
-from portal.claims.events import ClaimDecided
+from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.forms import ClaimForm
 from portal.claims.tables import Claim, ClaimEvent, ClaimFlag, ClaimPhoto, ClaimSerial
 from portal.db import company_today, is_unique_violation, utcnow, write_transaction
@@ -390,6 +390,25 @@ async def decide(actor: CurrentUser, claim_id: int, action: str, reason: str = "
         await events.publish(ClaimDecided(claim_id=claim_id, partner_id=owner["partner"], status=new,
                                           actor_id=actor.id))
     return new
+
+
+async def revoke_approval(actor: CurrentUser, claim_id: int, text: str, ip: str = "") -> None:
+    """Take an approval back: the claim goes to the partner for information, and its accruals are reversed."""
+    text = text.strip()[:2000]
+    if not text:
+        raise ValidationFailed({"text": _("Write why the approval is withdrawn.")})
+    async with write_transaction():
+        owner = await Claim.select(Claim.partner).where(Claim.id == claim_id).first()
+        if owner is None:
+            raise NotFound()
+        old = await _transition(claim_id, (APPROVED,), NEEDS_INFO, actor.id, note=text, extra={
+            Claim.decided_by: actor.id, Claim.decided_at: utcnow(), Claim.decision_text: text})
+        if old is None:
+            await _explain(actor, claim_id)
+        await audit.record(actor.actor(ip), "claim.approval_revoked", "claim", claim_id,
+                           before={"status": APPROVED}, after={"status": NEEDS_INFO, "text": text})
+        await events.publish(ClaimApprovalRevoked(claim_id=claim_id, partner_id=owner["partner"], actor_id=actor.id,
+                                                  reason=text))
 
 
 @dataclass(frozen=True)

@@ -197,9 +197,10 @@ async def transfer(key: str, debit: tuple[int | None, str], credit: tuple[int | 
         return Posted(transfer_id, True, amount)
 
 
-async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, allow_shortfall: bool = False) -> Posted:
+async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, allow_shortfall: bool = False,
+                  cap: int | None = None) -> Posted:
     """Correct a transfer with its opposite. With ``allow_shortfall`` a partner balance that cannot
-    cover it all gives what it has, and the rest is recorded as a Shortfall for finance."""
+    cover it all gives what it has (at most ``cap``), and the rest is recorded as a Shortfall for finance."""
     async with write_transaction():
         original = await Transfer.select(
             Transfer.all_columns(), Transfer.debit_account.partner.as_alias("debit_partner"),
@@ -212,8 +213,8 @@ async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, al
         if original["reverses"] is not None:
             raise NotReversible()
         amount = original["amount"]
-        if allow_shortfall and original["credit_guarded"] and original["credit_balance"] < amount:
-            amount = original["credit_balance"]
+        if allow_shortfall and original["credit_guarded"]:
+            amount = min(amount, original["credit_balance"], amount if cap is None else cap)
         key = f"transfer:{transfer_id}:reversal"
         posted = None
         if amount > 0:
@@ -223,8 +224,12 @@ async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, al
                                     actor_id=actor_id, reverses=transfer_id)
         short = original["amount"] - amount
         if short:
-            if posted is None:  # nothing to move, but the correction must still be recorded once
-                raise InsufficientFunds(balance=0, amount=original["amount"])
+            if posted is None:  # nothing left to take back: a zero reversal is not a transfer, so record it all
+                existing = await Shortfall.select().where(Shortfall.transfer == transfer_id).first()
+                if existing is None:
+                    await Shortfall.insert(Shortfall(partner=original["credit_partner"], transfer=transfer_id,
+                                                     amount=short, unit=original["unit"]))
+                return Posted(transfer_id, False, 0)
             await Shortfall.insert(Shortfall(partner=original["credit_partner"], transfer=posted.id, amount=short,
                                              unit=original["unit"]))
         assert posted is not None

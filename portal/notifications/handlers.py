@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.claims.events import ClaimDecided
+from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.i18n import N_
 from portal.notifications.services import notify_partner
 
@@ -16,3 +16,9 @@ _MESSAGES = {
 async def on_claim_decided(event: ClaimDecided) -> None:
     await notify_partner(event.partner_id, f"claim.{event.status}", _MESSAGES[event.status],
                          {"claim": event.claim_id}, link=f"/claims/{event.claim_id}")
+
+
+async def on_approval_revoked(event: ClaimApprovalRevoked) -> None:
+    await notify_partner(event.partner_id, "claim.revoked",
+                         N_("The approval of claim #%(claim)s was withdrawn: %(reason)s"),
+                         {"claim": event.claim_id, "reason": event.reason}, link=f"/claims/{event.claim_id}")

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.claims.events import ClaimDecided
+from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.tables import Claim
 from portal.db import utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
 from portal.forms import Errors
 from portal.i18n import gettext as _
 from portal.ledger import services as ledger
+from portal.ledger.tables import Transfer
 from portal.rewards import calc
 from portal.rewards.tables import RewardRule
 
@@ -145,3 +146,23 @@ async def accrue_claim(claim_id: int, actor_id: int | None = None) -> list[ledge
 async def on_claim_decided(event: ClaimDecided) -> None:
     if event.status == "approved":
         await accrue_claim(event.claim_id, event.actor_id)
+
+
+async def reverse_claim(claim_id: int, reason: str, actor_id: int | None = None) -> None:
+    """Undo a claim's accruals. Points already released come back from available first; whatever the
+    partner has already spent is recorded as a shortfall for finance, never taken below zero or from
+    other claims' points."""
+    for unit in ledger.POINTS, ledger.KOP:
+        accrual = await Transfer.select().where(Transfer.key == f"claim:{claim_id}:accrual:{unit}").first()
+        if accrual is None or await Transfer.exists().where(Transfer.reverses == accrual["id"]):
+            continue
+        cap = accrual["amount"]
+        release = await Transfer.select().where(Transfer.key == f"transfer:{accrual['id']}:release").first()
+        if release is not None:
+            back = await ledger.reverse(release["id"], reason, actor_id, allow_shortfall=True)
+            cap = back.amount
+        await ledger.reverse(accrual["id"], reason, actor_id, allow_shortfall=True, cap=cap)
+
+
+async def on_approval_revoked(event: ClaimApprovalRevoked) -> None:
+    await reverse_claim(event.claim_id, event.reason, event.actor_id)

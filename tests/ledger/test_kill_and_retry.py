@@ -26,14 +26,13 @@ def _env() -> dict[str, str]:
 async def test_sigkill_mid_batch_then_rerun_gives_every_accrual_exactly_once():
     partner = await f.partner()
     batch = [sys.executable, "-m", "tests.ledger.accrual_batch", str(partner), "300"]
-    proc = subprocess.Popen(batch, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
-    for line in proc.stdout:  # let it post a good part of the batch, then kill it without warning
-        if int(line) >= 100:
+    proc = subprocess.Popen(batch + ["120"], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:  # let it post part of the batch, then kill it without warning
+        if int(line) == 120:
             break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    done_before = await Transfer.count()
-    assert 100 <= done_before < 300
+    assert await Transfer.count() == 121
     rerun = subprocess.run(batch, cwd=ROOT, env=_env(), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert await Transfer.count() == 300

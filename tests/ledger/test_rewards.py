@@ -123,3 +123,34 @@ async def test_history_exports_to_csv(client):
     await f.login_as(client, Role.PARTNER_STAFF, partner_id)
     csv_text = (await client.get("/points/export.csv")).content.decode("utf-8-sig")
     assert "подарок" in csv_text and ";42;" in csv_text
+
+
+async def test_withdrawing_an_approval_reverses_the_accruals_and_records_what_was_spent(client):
+    from portal.ledger.tables import Shortfall
+
+    partner_id = await f.partner()
+    dealer_id = await f.user(Role.PARTNER_ADMIN, partner_id)
+    product_id = await f.product()
+    await rule(value=100)
+    await rule(name="Деньги", kind="fixed", value=5000, unit="kop")
+    dealer = await f.current(dealer_id)
+    kept = await f.claim(dealer, product_id)
+    taken_back = await f.claim(dealer, product_id)
+    manager = await f.company()
+    for claim_id in (kept, taken_back):
+        await claims.decide(manager, claim_id, "approve")
+    await ledger.release_due(hold_days=-1)  # 200 points available
+    await ledger.reserve("order:1", partner_id, 150)
+    await ledger.post_reservation("order:1")  # 50 left
+    await f.login_as(client, Role.MANAGER)
+    missing = await f.post_form(client, f"/review/{taken_back}/revoke", {"text": ""})
+    assert missing.status_code == 400
+    done = await f.post_form(client, f"/review/{taken_back}/revoke", {"text": "Счёт поддельный"})
+    assert done.status_code == 303
+    b = await ledger.balances(partner_id)
+    assert (b["points_available"], b["points_pending"], b["cash_pending"]) == (0, 0, 5000)
+    shortfall = await Shortfall.select().first()
+    assert (shortfall["amount"], shortfall["unit"]) == (50, "points")
+    assert (await ledger.verify()).ok
+    status = (await claims.get_claim(manager, taken_back))["status"]
+    assert status == "needs_info"

@@ -89,6 +89,7 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/review/{claim_id:int}"): (only(*MANAGERS), {"claim_id": "claim_id"}),
     ("POST", "/review/{claim_id:int}/decide"): (only(*MANAGERS, ok=400), {"claim_id": "claim_id"}),
     ("POST", "/review/bulk-approve"): (only(*MANAGERS), {}),
+    ("POST", "/review/{claim_id:int}/revoke"): (only(*MANAGERS, ok=400), {"claim_id": "claim_id"}),
     ("GET", "/review/import"): (only(*MANAGERS), {}),
     ("POST", "/review/import"): (only(*MANAGERS, ok=400), {}),
     ("GET", "/review/import/{report:str}"): (only(*MANAGERS, ok=404), {"report": "=0123456789abcdef0123456789abcdef.csv"}),
