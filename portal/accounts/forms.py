@@ -51,6 +51,7 @@ class PartnerForm:
     region: str
     partner_type: str
     address: str = ""
+    partner_group: str = ""
     phone: str = ""
     email: str = ""
     bank_name: str = ""
@@ -71,6 +72,7 @@ class PartnerForm:
             "region": f.choice(data, "region", errors, set(REGIONS)),
             "partner_type": f.choice(data, "partner_type", errors, PARTNER_TYPES),
             "address": f.text(data, "address", errors, required=False, max_length=500),
+            "partner_group": f.text(data, "partner_group", errors, required=False, max_length=100),
             "phone": f.text(data, "phone", errors, required=False, max_length=40),
             "bank_name": f.text(data, "bank_name", errors, required=False, max_length=200),
             "bik": bik,

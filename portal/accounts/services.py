@@ -213,6 +213,7 @@ def _partner_values(form: PartnerForm) -> dict:
         "region": form.region,
         "partner_type": form.partner_type,
         "address": form.address,
+        "partner_group": form.partner_group,
         "phone": form.phone,
         "email": form.email,
         "bank_name": form.bank_name,

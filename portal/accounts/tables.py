@@ -26,6 +26,8 @@ class Partner(Table, tablename="partner"):
                           help_text="legal_name case-folded: SQLite's LIKE folds ASCII only")
     inn = Varchar(length=12, unique=True, help_text="Russian tax id (10 or 12 digits, check digits valid)")
     region = Varchar(length=100, index=True)
+    partner_group = Varchar(length=100, default="", index=True,
+                            help_text="A named group (e.g. key dealers) for shared terms and plans")
     partner_type = Varchar(length=20, choices=PartnerType, default=PartnerType.DEALER.value)
     status = Varchar(length=20, choices=PartnerStatus, default=PartnerStatus.PENDING.value, index=True)
     address = Text(default="")

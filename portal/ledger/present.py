@@ -37,7 +37,7 @@ def explain(row: dict) -> str:
             how = _("%(pct)s%% of %(sum)s", pct=f"{d['value'] / 100:g}", sum=format_money(d["amount_kop"]))
         else:
             how = _("fixed %(value)s", value=_value(d))
-        own = " " + _("(your own terms)") if d.get("own_terms") else ""
+        own = " " + _("(your own terms)") if d.get("own_terms") or d.get("group") else ""
         return _("Rule “%(name)s”, version %(version)s: %(how)s", name=d["name"], version=d["version"], how=how) + own
     if "reason" in d:
         return d["reason"]

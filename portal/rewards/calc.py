@@ -16,6 +16,7 @@ class Work:
     """What a claim is, as far as rewards care."""
 
     partner_id: int
+    partner_group: str
     product_id: int | None
     category: str
     job_type_id: int | None
@@ -26,6 +27,8 @@ class Work:
 
 def applies(rule: dict, work: Work) -> bool:
     if rule["partner"] is not None and rule["partner"] != work.partner_id:
+        return False
+    if rule.get("partner_group") and rule["partner_group"] != work.partner_group:
         return False
     if rule["valid_from"] > work.sold_on or (rule["valid_to"] is not None and rule["valid_to"] < work.sold_on):
         return False
@@ -40,12 +43,14 @@ def applies(rule: dict, work: Work) -> bool:
 
 
 def best_rules(rules: list[dict], work: Work) -> list[dict]:
-    """At most one rule per unit: a partner's own terms beat the general ones, then the narrowest scope."""
+    """At most one rule per unit: a partner's own terms beat its group's, which beat the general ones;
+    then the narrowest scope wins."""
     chosen: dict[str, dict] = {}
     for rule in rules:
         if not applies(rule, work):
             continue
-        rank = (rule["partner"] is not None, SCOPE_RANK[rule["scope"]], rule["valid_from"], rule["id"])
+        rank = (rule["partner"] is not None, bool(rule.get("partner_group")), SCOPE_RANK[rule["scope"]],
+                rule["valid_from"], rule["id"])
         current = chosen.get(rule["unit"])
         if current is None or rank > current[0]:
             chosen[rule["unit"]] = (rank, rule)
@@ -71,4 +76,5 @@ def explain(rule: dict, work: Work) -> dict:
         "rule_id": rule["id"], "rule_key": rule["rule_key"], "version": rule["version"], "name": rule["name"],
         "kind": rule["kind"], "value": rule["value"], "unit": rule["unit"], "quantity": work.quantity,
         "amount_kop": work.amount_kop, "own_terms": rule["partner"] is not None,
+        "group": rule.get("partner_group") or "",
     }

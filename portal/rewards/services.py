@@ -36,6 +36,7 @@ class RuleData:
     value: int
     unit: str
     partner_id: int | None
+    partner_group: str
     valid_from: dt.date
     valid_to: dt.date | None
 
@@ -81,8 +82,9 @@ class RuleData:
                 errors.add("valid_to", _("Enter a date."))
         if errors:
             raise ValidationFailed(dict(errors))
+        group = str(data.get("partner_group") or "").strip()[:100]
         return cls(name, scope, scope_value, kind, value, unit, int(partner) if partner.isdigit() else None,
-                   valid_from, valid_to)
+                   group, valid_from, valid_to)
 
 
 async def save_rule(actor: Actor, data: RuleData, rule_key: str | None = None) -> int:
@@ -101,7 +103,8 @@ async def save_rule(actor: Actor, data: RuleData, rule_key: str | None = None) -
         key = rule_key or secrets.token_hex(6)
         row = RewardRule(rule_key=key, version=version, version_key=f"{key}:{version}", name=data.name,
                          scope=data.scope, scope_value=data.scope_value, kind=data.kind, value=data.value,
-                         unit=data.unit, partner=data.partner_id, valid_from=data.valid_from, valid_to=data.valid_to)
+                         unit=data.unit, partner=data.partner_id, partner_group=data.partner_group,
+                         valid_from=data.valid_from, valid_to=data.valid_to)
         await row.save()
         await audit.record(actor, "reward_rule.versioned" if rule_key else "reward_rule.created", "reward_rule",
                            key, before=before, after={"version": version, "name": data.name, "kind": data.kind,
@@ -119,10 +122,10 @@ async def rule_versions(rule_key: str) -> list[dict]:
 
 async def work_of(claim_id: int) -> calc.Work:
     row = await Claim.select(
-        Claim.partner, Claim.product, Claim.product.category.as_alias("category"), Claim.job_type, Claim.quantity,
+        Claim.partner, Claim.partner.partner_group.as_alias("partner_group"), Claim.product, Claim.product.category.as_alias("category"), Claim.job_type, Claim.quantity,
         Claim.amount_kop, Claim.sold_on,
     ).where(Claim.id == claim_id).first()
-    return calc.Work(partner_id=row["partner"], product_id=row["product"], category=row["category"] or "",
+    return calc.Work(partner_id=row["partner"], partner_group=row["partner_group"] or "", product_id=row["product"], category=row["category"] or "",
                      job_type_id=row["job_type"], quantity=row["quantity"], amount_kop=row["amount_kop"],
                      sold_on=row["sold_on"])
 

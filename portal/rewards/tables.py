@@ -21,6 +21,7 @@ class RewardRule(Table, tablename="reward_rule"):
     unit = Varchar(length=10, help_text="points or kop")
     partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, null=True,
                          help_text="Set: this partner's own terms, overriding the general rule")
+    partner_group = Varchar(length=100, default="", help_text="Set: terms for one partner group")
     valid_from = Date()
     valid_to = Date(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())

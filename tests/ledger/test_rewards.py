@@ -61,7 +61,7 @@ async def test_a_partners_own_terms_beat_the_general_rule_and_the_narrowest_scop
 
 
 async def test_percent_and_cash_rules_round_down_to_whole_units():
-    work = calc.Work(partner_id=1, product_id=1, category="c", job_type_id=None, quantity=1, amount_kop=4599050,
+    work = calc.Work(partner_id=1, partner_group="", product_id=1, category="c", job_type_id=None, quantity=1, amount_kop=4599050,
                      sold_on=dt.date(2026, 1, 1))
     base = {"id": 1, "rule_key": "k", "version": 1, "name": "n", "partner": None, "scope": "all", "scope_value": "",
             "valid_from": dt.date(2020, 1, 1), "valid_to": None}
@@ -154,3 +154,15 @@ async def test_withdrawing_an_approval_reverses_the_accruals_and_records_what_wa
     assert (await ledger.verify()).ok
     status = (await claims.get_claim(manager, taken_back))["status"]
     assert status == "needs_info"
+
+
+async def test_a_partner_groups_terms_apply_to_its_members_only():
+    key_dealer = await f.partner(partner_group="Ключевые дилеры")
+    ordinary = await f.partner()
+    product_id = await f.product()
+    await rule(name="Всем", value=10)
+    await rule(name="Ключевым", value=25, partner_group="Ключевые дилеры")
+    member = await rewards.work_of(await f.claim(await f.dealer(key_dealer), product_id))
+    other = await rewards.work_of(await f.claim(await f.dealer(ordinary), product_id))
+    assert [(r["name"], a) for r, a in await rewards.preview(member)] == [("Ключевым", 25)]
+    assert [(r["name"], a) for r, a in await rewards.preview(other)] == [("Всем", 10)]

@@ -27,7 +27,7 @@ class Partner(Table, tablename="partner", schema=None):
     )
 
 
-ID = "2026-11-23T08:59:57:197421"
+ID = "2026-11-23T09:40:54:430007"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -253,6 +253,28 @@ async def forwards():
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RewardRule",
+        tablename="reward_rule",
+        column_name="partner_group",
+        db_column_name="partner_group",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
