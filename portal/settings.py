@@ -66,6 +66,7 @@ class AppSettings:
     max_upload_mb: int
     points_expiry_months: int
     points_hold_days: int
+    points_release: str  # "hold": after points_hold_days; "period_close": when finance closes the period
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ def load_settings() -> Settings:
             max_upload_mb=int(os.environ.get("PREMIA_MAX_UPLOAD_MB", "15")),
             points_expiry_months=int(os.environ.get("PREMIA_POINTS_EXPIRY_MONTHS", "12")),
             points_hold_days=int(os.environ.get("PREMIA_POINTS_HOLD_DAYS", "14")),
+            points_release=os.environ.get("PREMIA_POINTS_RELEASE", "hold"),
         ),
         db=DatabaseSettings(
             url=database_url,

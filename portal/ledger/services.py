@@ -340,8 +340,13 @@ async def accrue(cause: str, partner_id: int, unit: str, amount: int, detail: di
                           detail, actor_id)
 
 
-async def release_due(today: dt.date | None = None, hold_days: int | None = None) -> int:
-    """Move points accruals older than the holding period from pending to available. Idempotent."""
+async def release_due(today: dt.date | None = None, hold_days: int | None = None, at_period_close: bool = False) -> int:
+    """Move points accruals older than the holding period from pending to available. Idempotent.
+
+    With PREMIA_POINTS_RELEASE=period_close the daily job releases nothing: the period close calls this
+    with ``at_period_close=True`` (and the period's end as ``today``, hold 0)."""
+    if get_settings().app.points_release == "period_close" and not at_period_close and hold_days is None:
+        return 0
     today = today or company_today()
     hold = get_settings().app.points_hold_days if hold_days is None else hold_days
     cutoff = dt.datetime.combine(today - dt.timedelta(days=hold), dt.time.max, tzinfo=dt.timezone.utc)

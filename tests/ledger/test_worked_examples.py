@@ -138,3 +138,20 @@ async def test_manual_adjustment_needs_a_reason_and_moves_both_ways():
     assert await ledger.balance(partner, "points_available") == 20
     with pytest.raises(ledger.InsufficientFunds):
         await ledger.adjust(partner, "points", -21, "too much", actor_id=None, cause="adj:3")
+
+
+async def test_with_release_at_period_close_the_daily_job_leaves_points_pending(monkeypatch):
+    import dataclasses
+
+    from portal import settings as settings_module
+
+    original = settings_module.get_settings()
+    changed = dataclasses.replace(original, app=dataclasses.replace(original.app, points_release="period_close"))
+    monkeypatch.setattr(ledger, "get_settings", lambda: changed)
+    partner = await f.partner()
+    await ledger.accrue("claim:1", partner, "points", 90, {})
+    old = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+    await Transfer.update({Transfer.created_at: old}).where(Transfer.partner == partner)
+    assert await ledger.release_due() == 0
+    assert await ledger.release_due(at_period_close=True) == 1
+    assert await ledger.balance(partner, "points_available") == 90
