@@ -28,6 +28,20 @@ if _PG_URL:
     _parts = urlsplit(_PG_URL)
     _RUN_DB = f"premia_test_{os.getpid()}"
     os.environ["DATABASE_URL"] = urlunsplit(_parts._replace(path="/" + _RUN_DB))
+
+    async def _create_run_db() -> None:
+        import asyncpg
+
+        admin = await asyncpg.connect(_PG_URL)
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{_RUN_DB}"')
+            await admin.execute(f'CREATE DATABASE "{_RUN_DB}"')
+        finally:
+            await admin.close()
+
+    import asyncio as _asyncio
+
+    _asyncio.run(_create_run_db())  # before the engine exists, so it never meets a missing database
 else:
     os.environ.pop("DATABASE_URL", None)
     os.environ["PREMIA_SQLITE_PATH"] = str(_VAR / "template.sqlite3")
@@ -69,18 +83,7 @@ def _build_schema() -> None:
         with sqlite3.connect(template) as conn:
             conn.execute("PRAGMA journal_mode=DELETE")
     else:
-        async def reset() -> None:
-            import asyncpg
-
-            admin = await asyncpg.connect(_PG_URL)
-            try:
-                await admin.execute(f'DROP DATABASE IF EXISTS "{_RUN_DB}"')
-                await admin.execute(f'CREATE DATABASE "{_RUN_DB}"')
-            finally:
-                await admin.close()
-            await _migrate()
-
-        asyncio.run(reset())
+        asyncio.run(_migrate())
 
 
 @pytest.fixture(scope="session")

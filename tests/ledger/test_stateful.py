@@ -138,6 +138,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
 
 LedgerMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=25, deadline=None,
+                                           derandomize=True, database=None,
                                            suppress_health_check=list(HealthCheck))
 
 
