@@ -42,7 +42,7 @@ bench: install-test
 # Re-extract messages and merge them into the catalogues; then translate the new ru entries.
 i18n: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output --omit-header -o portal/locale/messages.pot .
-	$(BIN)/pybabel update -i portal/locale/messages.pot -d portal/locale -D messages --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel update -i portal/locale/messages.pot -d portal/locale -D messages --omit-header --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) var

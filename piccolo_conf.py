@@ -19,5 +19,7 @@ APP_REGISTRY = AppRegistry(
         "portal.notifications.piccolo_app",
         "portal.ledger.piccolo_app",
         "portal.rewards.piccolo_app",
+        "portal.periods.piccolo_app",
+        "portal.plans.piccolo_app",
     ]
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import claims, ledger, web
+from bench import claims, ledger, plans, web
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -12,6 +12,7 @@ BENCHES = [
     (("claim_submit.", "claim_submit_photo."), claims.bench_claim_submit),
     (("review_queue.",), claims.bench_review_queue),
     (("ledger.",), ledger.bench_ledger),
+    (("fulfilment.",), plans.bench_fulfilment),
 ]
 
 

@@ -26,6 +26,7 @@ from portal.notifications.routes import NotificationsController
 from portal.products.routes import JobTypesController, ProductsController
 from portal.ledger.routes import AdjustmentsController, PointsController
 from portal.rewards.routes import RewardRulesController
+from portal.plans.routes import FulfilmentController, PartnerPlanController, PlansController
 from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController
@@ -85,6 +86,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PointsController,
             AdjustmentsController,
             RewardRulesController,
+            PlansController,
+            FulfilmentController,
+            PartnerPlanController,
             api_router,
             static,
         ],

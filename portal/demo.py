@@ -146,6 +146,26 @@ async def _ensure_claims() -> None:
             pass  # approved on an earlier run
 
 
+async def _ensure_plans() -> None:
+    """This period's plan for every active partner: boilers in units (points bonus, accelerator at 120 %)
+    and revenue (a cash bonus), so the dashboards and the manager table have something to show."""
+    from portal.periods.services import current_span
+    from portal.plans import services as plans
+    from portal.plans.forms import PlanData
+    from portal.plans.tables import Plan
+
+    code = current_span().code
+    if await Plan.exists().where(Plan.period == code):
+        return
+    await plans.copy_plan(SYSTEM, PlanData.parse({
+        "name": "План продаж", "period": code, "audience": "copy",
+        "t0_name": "Котлы", "t0_metric": "units", "t0_scope": "category", "t0_scope_value": "boilers",
+        "t0_goal": "10", "t0_bonus_unit": "points", "t0_s0_pct": "80", "t0_s0_bonus": "1000",
+        "t0_s1_pct": "100", "t0_s1_bonus": "3000", "t0_s2_pct": "120", "t0_s2_bonus": "3000", "t0_s2_mult": "1,2",
+        "t1_name": "Выручка", "t1_metric": "revenue", "t1_scope": "all", "t1_goal": "500 000",
+        "t1_bonus_unit": "kop", "t1_s0_pct": "100", "t1_s0_bonus": "10 000"}))
+
+
 async def load_demo() -> list[DemoLogin]:
     active_ids = [await _ensure_partner(_partner_form(i)) for i in range(18)]
     # Two companies that applied themselves and wait for a manager.
@@ -164,6 +184,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_user("staff@premia.example", "Сергей Продавцов", Role.PARTNER_STAFF, active_ids[0])
     await _ensure_user("installer@premia.example", "Игорь Монтажников", Role.PARTNER_ADMIN, active_ids[2])
     await _ensure_rules()
+    await _ensure_plans()
     await _ensure_claims()
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),

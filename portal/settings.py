@@ -67,6 +67,8 @@ class AppSettings:
     points_expiry_months: int
     points_hold_days: int
     points_release: str  # "hold": after points_hold_days; "period_close": when finance closes the period
+    period_kind: str = "monthly"  # or "quarterly"
+    payout_day: int = 15  # the payout register is built on this day for the previous period
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,8 @@ def load_settings() -> Settings:
             points_expiry_months=int(os.environ.get("PREMIA_POINTS_EXPIRY_MONTHS", "12")),
             points_hold_days=int(os.environ.get("PREMIA_POINTS_HOLD_DAYS", "14")),
             points_release=os.environ.get("PREMIA_POINTS_RELEASE", "hold"),
+            period_kind=os.environ.get("PREMIA_PERIOD_KIND", "monthly"),
+            payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
         ),
         db=DatabaseSettings(
             url=database_url,

@@ -75,6 +75,9 @@ async def _migrate() -> None:
 
 
 def _build_schema() -> None:
+    from portal.wiring import wire
+
+    wire()  # the event subscriptions, as create_app() and the CLI make them, for tests that call services only
     db = engine()
     if is_sqlite():
         template = Path(db.path)

@@ -14,6 +14,7 @@ from portal.accounts.regions import REGIONS
 from portal.accounts.roles import PartnerType, Role
 from portal.accounts.services import PARTNER_STATUS_LABELS
 from portal.ledger import present
+from portal.plans import present as plan_present
 from portal.settings import Settings
 
 ROLE_LABELS = {
@@ -108,6 +109,13 @@ def make_environment(settings: Settings) -> Environment:
         signed=present.signed,
         amount_text=present.amount_text,
         kind_labels=present.KIND_LABELS,
+        metric_label=plan_present.metric_label,
+        measure=plan_present.measure,
+        bonus_text=plan_present.bonus,
+        pct=plan_present.pct,
+        to_go=plan_present.to_go,
+        METRIC_LABELS=plan_present.METRIC_LABELS,
+        SCOPE_LABELS=plan_present.SCOPE_LABELS,
     )
     return env
 

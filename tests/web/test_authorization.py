@@ -106,6 +106,14 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("POST", "/admin/rewards/new"): (only("admin", ok=400), {}),
     ("GET", "/admin/rewards/{rule_key:str}"): (only("admin"), {"rule_key": "rule_key"}),
     ("POST", "/admin/rewards/{rule_key:str}"): (only("admin", ok=400), {"rule_key": "rule_key"}),
+    ("GET", "/manage/plans"): (only(*MANAGERS), {}),
+    ("GET", "/manage/plans/new"): (only(*MANAGERS), {}),
+    ("POST", "/manage/plans/new"): (only(*MANAGERS, ok=400), {}),
+    ("GET", "/manage/plans/{plan_key:str}"): (only(*MANAGERS), {"plan_key": "plan_key"}),
+    ("POST", "/manage/plans/{plan_key:str}"): (only(*MANAGERS, ok=400), {"plan_key": "plan_key"}),
+    ("GET", "/manage/fulfilment"): (only(*MANAGERS, "finance"), {}),
+    ("GET", "/manage/fulfilment/export/{fmt:str}"): (only(*MANAGERS, "finance"), {"fmt": "=xlsx"}),
+    ("GET", "/dashboard/plan"): (only(*PARTNERS), {}),
     ("GET", "/api/v1/me"): ({"anon": 401, "*": 200}, {}),
     ("GET", "/api/schema"): (ANY, {}),
     ("GET", "/api/schema/openapi.json"): (ANY, {}),
@@ -140,6 +148,7 @@ class World:
     product_id: int
     claim_id: int
     rule_key: str
+    plan_key: str
     photo_id: int
     users: dict[str, int]
     api_tokens: dict[str, str]
@@ -171,7 +180,16 @@ async def build_world() -> World:
     await rewards.save_rule(SYSTEM, rewards.RuleData.parse({
         "name": "Котлы", "scope": "all", "kind": "fixed", "value": "100", "unit": "points",
         "valid_from": "2020-01-01"}))
+    from portal.plans import services as plans
+    from portal.plans.forms import PlanData
+    from portal.plans.tables import Plan
+    from portal.periods.services import current_span
+
+    await plans.save_plan(SYSTEM, PlanData.parse({
+        "name": "План", "period": current_span().code, "audience": "partner", "partner_id": str(partner_id),
+        "t0_metric": "units", "t0_goal": "10", "t0_bonus_unit": "points", "t0_s0_pct": "100", "t0_s0_bonus": "5"}))
     return World(
+        plan_key=(await Plan.select(Plan.plan_key).first())["plan_key"],
         rule_key=(await RewardRule.select(RewardRule.rule_key).first())["rule_key"],
         product_id=product_id,
         claim_id=claim_id,

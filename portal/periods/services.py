@@ -1,0 +1,66 @@
+"""Periods services: the period of a date, and its status.
+
+A period row is created on first use (INSERT … ON CONFLICT DO NOTHING), so plans can be set for a
+period before anything happens in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from portal.db import company_today
+from portal.errors import DomainError
+from portal.i18n import N_
+from portal.periods.calc import Span, parse_code, span_of
+from portal.periods.tables import Period
+from portal.settings import get_settings
+
+OPEN, CLOSING, CLOSED = "open", "closing", "closed"
+STATUS_LABELS = {OPEN: N_("Open"), CLOSING: N_("Closing"), CLOSED: N_("Closed")}
+
+
+class PeriodClosed(DomainError):
+    status_code = 409
+    msgid = N_("Period %(code)s is closed: nothing in it can change.")
+
+
+def kind() -> str:
+    return get_settings().app.period_kind
+
+
+def current_span(today: dt.date | None = None) -> Span:
+    return span_of(today or company_today(), kind())
+
+
+def span_for(code: str) -> Span | None:
+    return parse_code(code)
+
+
+async def ensure(span: Span) -> dict:
+    row = await Period.select().where(Period.code == span.code).first()
+    if row is None:
+        await Period.raw(
+            "INSERT INTO period (code, kind, starts_on, ends_on, status, created_at) "
+            "VALUES ({}, {}, {}, {}, 'open', CURRENT_TIMESTAMP) ON CONFLICT (code) DO NOTHING",
+            span.code, span.kind, span.starts_on, span.ends_on)
+        row = await Period.select().where(Period.code == span.code).first()
+    return row
+
+
+async def status_of(code: str) -> str:
+    row = await Period.select(Period.status).where(Period.code == code).first()
+    return row["status"] if row else OPEN
+
+
+async def refuse_if_closed(code: str) -> None:
+    if await status_of(code) != OPEN:
+        raise PeriodClosed(code=code)
+
+
+async def recent(count: int = 6) -> list[Span]:
+    """The current period, the next one and the earlier ones: the choices of a plan form."""
+    span = current_span()
+    spans = [span.next(), span]
+    for _ in range(count - 2):
+        spans.append(spans[-1].previous())
+    return spans
