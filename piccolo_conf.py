@@ -21,5 +21,6 @@ APP_REGISTRY = AppRegistry(
         "portal.rewards.piccolo_app",
         "portal.periods.piccolo_app",
         "portal.plans.piccolo_app",
+        "catalog.piccolo_app",
     ]
 )

@@ -26,6 +26,8 @@ from portal.notifications.routes import NotificationsController
 from portal.products.routes import JobTypesController, ProductsController
 from portal.ledger.routes import AdjustmentsController, PointsController
 from portal.rewards.routes import RewardRulesController
+from catalog.routes import (CatalogController, OrderQueueController, PrizeAdminController,
+                            PrizeMediaController)
 from portal.plans.routes import FulfilmentController, PartnerPlanController, PlansController
 from portal.wiring import wire
 from portal.audit.routes import AuditController
@@ -89,6 +91,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PlansController,
             FulfilmentController,
             PartnerPlanController,
+            CatalogController,
+            PrizeMediaController,
+            PrizeAdminController,
+            OrderQueueController,
             api_router,
             static,
         ],

@@ -166,6 +166,45 @@ async def _ensure_plans() -> None:
         "t1_bonus_unit": "kop", "t1_s0_pct": "100", "t1_s0_bonus": "10 000"}))
 
 
+_PRIZES = [
+    ("CAP-01", "Мерч", "Фирменная кепка", 600, "S: 20\nM: 30\nL: 20", "#0b6bcb"),
+    ("HOOD-01", "Мерч", "Худи с логотипом", 2500, "S: 5\nM: 10\nL: 10\nXL: 5", "#1e7f4f"),
+    ("MUG-01", "Мерч", "Термокружка", 1200, "", "#c0362c"),
+    ("DRILL-01", "Инструмент", "Шуруповёрт аккумуляторный", 9000, "", "#a15c00"),
+    ("KIT-01", "Инструмент", "Набор ключей для монтажника", 4500, "", "#5f6b7a"),
+    ("KETTLE-01", "Техника", "Электрочайник", 3500, "", "#6d28d9"),
+    ("TRIP-01", "Путешествия", "Поездка на завод в Калугу", 40000, "", "#0f766e"),
+]
+
+
+async def _ensure_prizes(dealer_partner_id: int) -> None:
+    """A small catalogue with pictures drawn here (no files shipped), and welcome points for the demo dealer."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from catalog import services as catalog
+    from catalog.forms import PrizeData
+    from catalog.tables import Prize, PrizeImage
+    from portal.ledger import services as ledger
+
+    for n, (code, category, name, points, variants, color) in enumerate(_PRIZES):
+        if await Prize.exists().where(Prize.code == code):
+            continue
+        prize_id, _created = await catalog.save_prize(SYSTEM, PrizeData.parse({
+            "code": code, "category": category, "name": name, "points": str(points), "variants": variants,
+            "stock": "" if variants else "25", "position": str(n * 10),
+            "description": f"**{name}** — приз программы «Премия».\n\nДоставка по России за наш счёт."}))
+        if not await PrizeImage.exists().where(PrizeImage.prize == prize_id):
+            image = Image.new("RGB", (800, 800), color)
+            ImageDraw.Draw(image).ellipse((200, 200, 600, 600), fill="#ffffff")
+            buf = io.BytesIO()
+            image.save(buf, "PNG")
+            await catalog.add_images(SYSTEM, prize_id, [buf.getvalue()])
+    await ledger.adjust(dealer_partner_id, "points", 5000, "Приветственные баллы демо-версии", None,
+                        cause="demo:welcome-points")
+
+
 async def load_demo() -> list[DemoLogin]:
     active_ids = [await _ensure_partner(_partner_form(i)) for i in range(18)]
     # Two companies that applied themselves and wait for a manager.
@@ -186,6 +225,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_rules()
     await _ensure_plans()
     await _ensure_claims()
+    await _ensure_prizes(active_ids[0])
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),
         DemoLogin("manager", "manager@premia.example", "менеджер: заявки партнёров, проверка продаж"),

@@ -106,8 +106,9 @@ def _save(image: Image.Image, root: Path, quality: int) -> Rendition:
     return Rendition(name=name, width=image.width, height=image.height)
 
 
-def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
-    """Validate and normalise one upload; write a display size and a thumbnail under ``root``."""
+def load_normalised(data: bytes, max_bytes: int, edge: int = DISPLAY_EDGE) -> Image.Image:
+    """Untrusted bytes -> a decoded RGB picture, upright, with no metadata carried over.
+    Raises ImageRejected / ImageTooLarge with the user's message."""
     image = open_checked(data, max_bytes)
     try:
         if image.format == "JPEG":
@@ -115,8 +116,8 @@ def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
             # a 12-MP phone photo then costs a fraction of a full decode.
             width, height = image.size
             longest = max(width, height)
-            if longest > DISPLAY_EDGE:
-                image.draft("RGB", (width * DISPLAY_EDGE // longest, height * DISPLAY_EDGE // longest))
+            if longest > edge:
+                image.draft("RGB", (width * edge // longest, height * edge // longest))
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, Image.DecompressionBombError):
@@ -128,6 +129,20 @@ def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
         image = background
     elif image.mode == "L":
         image = image.convert("RGB")
+    return image
+
+
+def save_webp(image: Image.Image, root: Path, edge: int, quality: int = 80) -> Rendition:
+    """A WebP rendition that fits ``edge``, under a random name (never the uploader's)."""
+    fitted = _fit(image, edge)
+    name = secrets.token_hex(16) + ".webp"
+    fitted.save(root / name, "WEBP", quality=quality, method=4)
+    return Rendition(name=name, width=fitted.width, height=fitted.height)
+
+
+def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
+    """Validate and normalise one upload; write a display size and a thumbnail under ``root``."""
+    image = load_normalised(data, max_bytes)
     root.mkdir(parents=True, exist_ok=True)
     display_image = _fit(image, DISPLAY_EDGE)
     thumb_image = _fit(display_image, THUMB_EDGE)

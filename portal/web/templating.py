@@ -66,6 +66,12 @@ def _options(mapping: dict[str, str]):
     return options
 
 
+def _order_statuses() -> dict[str, str]:
+    from catalog.services import STATUS_LABELS
+
+    return STATUS_LABELS
+
+
 def make_environment(settings: Settings) -> Environment:
     env = Environment(
         loader=FileSystemLoader(settings.templates_dir),
@@ -116,6 +122,7 @@ def make_environment(settings: Settings) -> Environment:
         to_go=plan_present.to_go,
         METRIC_LABELS=plan_present.METRIC_LABELS,
         SCOPE_LABELS=plan_present.SCOPE_LABELS,
+        order_status_labels=_order_statuses(),
     )
     return env
 

@@ -114,6 +114,32 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/manage/fulfilment"): (only(*MANAGERS, "finance"), {}),
     ("GET", "/manage/fulfilment/export/{fmt:str}"): (only(*MANAGERS, "finance"), {"fmt": "=xlsx"}),
     ("GET", "/dashboard/plan"): (only(*PARTNERS), {}),
+    ("GET", "/catalog"): (only(*PARTNERS), {}),
+    ("GET", "/catalog/prizes/{prize_id:int}"): (only(*PARTNERS), {"prize_id": "prize_id"}),
+    ("POST", "/catalog/cart"): (only(*PARTNERS, ok=404), {}),
+    ("GET", "/catalog/cart"): (only(*PARTNERS), {}),
+    ("POST", "/catalog/cart/{line_id:int}"): (only(*PARTNERS, ok=303), {"line_id": "=1"}),
+    ("POST", "/catalog/checkout"): (only(*PARTNERS, ok=400), {}),
+    ("GET", "/catalog/orders"): (only(*PARTNERS), {}),
+    ("GET", "/catalog/orders/{order_id:int}"): (only(*PARTNERS), {"order_id": "order_id"}),
+    ("POST", "/catalog/orders/{order_id:int}/cancel"): (only(*PARTNERS, ok=303), {"order_id": "order_id"}),
+    ("POST", "/catalog/orders/{order_id:int}/approve"): (only("partner_admin", ok=409), {"order_id": "order_id"}),
+    ("POST", "/catalog/orders/{order_id:int}/decline"): (only("partner_admin", ok=409), {"order_id": "order_id"}),
+    ("POST", "/catalog/policy"): (only("partner_admin", ok=303), {}),
+    ("GET", "/media/prizes/{name:str}"): ({"anon": 303, "*": 404}, {"name": "=0123456789abcdef0123456789abcdef.webp"}),
+    ("GET", "/admin/prizes"): (only("admin"), {}),
+    ("GET", "/admin/prizes/new"): (only("admin"), {}),
+    ("POST", "/admin/prizes/new"): (only("admin", ok=400), {}),
+    ("POST", "/admin/prizes/import"): (only("admin", ok=400), {}),
+    ("GET", "/admin/prizes/{prize_id:int}"): (only("admin"), {"prize_id": "prize_id"}),
+    ("POST", "/admin/prizes/{prize_id:int}"): (only("admin", ok=400), {"prize_id": "prize_id"}),
+    ("POST", "/admin/prizes/{prize_id:int}/{action:str}"): (only("admin", ok=303),
+                                                            {"prize_id": "prize_id", "action": "=hide"}),
+    ("GET", "/manage/orders"): (only(*MANAGERS), {}),
+    ("POST", "/manage/orders/confirm"): (only(*MANAGERS), {}),
+    ("POST", "/manage/orders/{order_id:int}/{action:str}"): (only(*MANAGERS, ok=303),
+                                                             {"order_id": "order_id", "action": "=confirm"}),
+    ("GET", "/manage/orders/export/{fmt:str}"): (only(*MANAGERS), {"fmt": "=csv"}),
     ("GET", "/api/v1/me"): ({"anon": 401, "*": 200}, {}),
     ("GET", "/api/schema"): (ANY, {}),
     ("GET", "/api/schema/openapi.json"): (ANY, {}),
@@ -149,6 +175,8 @@ class World:
     claim_id: int
     rule_key: str
     plan_key: str
+    prize_id: int
+    order_id: int
     photo_id: int
     users: dict[str, int]
     api_tokens: dict[str, str]
@@ -188,7 +216,14 @@ async def build_world() -> World:
     await plans.save_plan(SYSTEM, PlanData.parse({
         "name": "План", "period": current_span().code, "audience": "partner", "partner_id": str(partner_id),
         "t0_metric": "units", "t0_goal": "10", "t0_bonus_unit": "points", "t0_s0_pct": "100", "t0_s0_bonus": "5"}))
+    from tests.catalog.helpers import give_points, order, prize
+
+    prize_id = await prize(points=100)
+    await give_points(partner_id, 100)
+    order_id = await order(staff, prize_id)
     return World(
+        prize_id=prize_id,
+        order_id=order_id,
         plan_key=(await Plan.select(Plan.plan_key).first())["plan_key"],
         rule_key=(await RewardRule.select(RewardRule.rule_key).first())["rule_key"],
         product_id=product_id,

@@ -17,7 +17,8 @@ KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
 
 def _extracted_msgids() -> set:
     found = set()
-    methods = [("portal/**.py", "python"), ("templates/**.html", "jinja2")]
+    methods = [("portal/**.py", "python"), ("catalog/**.py", "python"), ("scheduler/**.py", "python"),
+               ("templates/**.html", "jinja2")]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}}
     for _file, _line, message, _comments, _ctx in extract_from_dir(str(ROOT), method_map=methods,
                                                                    options_map=options, keywords=KEYWORDS):
