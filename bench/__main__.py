@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import claims, ledger, plans, web
+from bench import catalog, claims, ledger, plans, web
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -13,6 +13,7 @@ BENCHES = [
     (("review_queue.",), claims.bench_review_queue),
     (("ledger.",), ledger.bench_ledger),
     (("fulfilment.",), plans.bench_fulfilment),
+    (("catalog.", "order."), catalog.bench_catalog),
 ]
 
 

@@ -12,6 +12,7 @@ Rules this module guards:
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,17 +249,28 @@ class Shelf:
     categories: list[str]
 
 
+_categories: tuple[float, dt.date, list[str]] | None = None
+CATEGORIES_TTL_S = 30.0
+
+
 async def categories() -> list[str]:
+    """The shelf's category filter. Kept for 30 s per worker: a new category shows up within that,
+    and the shelf saves a DISTINCT scan per request."""
+    global _categories
     today = company_today()
+    now = time.monotonic()
+    if _categories is not None and _categories[1] == today and now - _categories[0] < CATEGORIES_TTL_S:
+        return _categories[2]
     rows = await Prize.raw(f"SELECT DISTINCT p.category FROM prize p WHERE {_VISIBLE} ORDER BY p.category",
                            False, today, today)
-    return [r["category"] for r in rows]
+    _categories = (now, today, [r["category"] for r in rows])
+    return _categories[2]
 
 
 async def browse(partner_id: int, q: str = "", category: str = "", affordable: bool = False, sort: str = "",
                  page: int = 1, per_page: int = PER_PAGE) -> Shelf:
     """One page of the catalogue as a partner sees it, with what each prize still needs in points.
-    Two queries for the page (prizes with their first image and stock; the balance) and one count."""
+    Two queries: the balance, and the page of prizes with their first image, stock and the total count."""
     today = company_today()
     available = await ledger.balance(partner_id, ledger.AVAILABLE)
     where, args = _VISIBLE, [False, today, today]
@@ -272,17 +284,23 @@ async def browse(partner_id: int, q: str = "", category: str = "", affordable: b
         where += " AND p.points <= {}"
         args.append(available)
     page = max(page, 1)
+    order = SORTS.get(sort, SORTS[""])
+    # The page is cut first (inner query), so the picture and stock subqueries run for 24 rows, not all matches.
     rows = await Prize.raw(
-        "SELECT p.id, p.name, p.category, p.points + 0 AS points, p.stock, "
+        "SELECT p.id, p.name, p.category, p.points, p.stock, p.total, "
         "i.card_name, i.card_width, i.card_height, "
         "(SELECT COUNT(*) FROM prize_variant v WHERE v.prize = p.id) AS variants, "
         "(SELECT COALESCE(SUM(CASE WHEN v.stock IS NULL THEN 1000000 ELSE v.stock END), 0) "
         " FROM prize_variant v WHERE v.prize = p.id) AS variant_stock "
-        "FROM prize p LEFT JOIN prize_image i ON i.prize = p.id AND i.position = "
-        "(SELECT MIN(position) FROM prize_image WHERE prize = p.id) "
-        f"WHERE {where} ORDER BY {SORTS.get(sort, SORTS[''])} LIMIT {{}} OFFSET {{}}",
+        "FROM (SELECT p.id, p.name, p.category, p.points + 0 AS points, p.stock, p.position, "
+        f"COUNT(*) OVER () AS total FROM prize p WHERE {where} ORDER BY {order} LIMIT {{}} OFFSET {{}}) p "
+        "LEFT JOIN prize_image i ON i.prize = p.id AND i.position = "
+        f"(SELECT MIN(position) FROM prize_image WHERE prize = p.id) ORDER BY {order}",
         *args, per_page + 1, (page - 1) * per_page)
-    total = (await Prize.raw(f"SELECT COUNT(*) AS n FROM prize p WHERE {where}", *args))[0]["n"]
+    if rows:
+        total = rows[0]["total"]
+    else:  # past the last page: count alone
+        total = (await Prize.raw(f"SELECT COUNT(*) AS n FROM prize p WHERE {where}", *args))[0]["n"]
     for row in rows:
         row["needed"] = max(0, row["points"] - available)
         row["in_stock"] = (row["variant_stock"] > 0) if row["variants"] else (row["stock"] is None or row["stock"] > 0)
