@@ -22,5 +22,6 @@ APP_REGISTRY = AppRegistry(
         "portal.periods.piccolo_app",
         "portal.plans.piccolo_app",
         "catalog.piccolo_app",
+        "scheduler.piccolo_app",
     ]
 )

@@ -135,6 +135,110 @@ async def _with_pool(coro):
         await _stop_pool()
 
 
+@main.group()
+def period() -> None:
+    """Reporting periods: preview and close."""
+
+
+@period.command("close")
+@click.argument("code")
+def period_close(code: str) -> None:
+    """Close a period (e.g. 2026-10): bonuses, payables, acts, payout register. Safe to re-run."""
+    from portal.audit.services import SYSTEM
+    from portal.periods.close import close_period
+    from portal.errors import DomainError
+
+    bar_state: dict = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "acts" and total:
+            bar = bar_state.get("bar")
+            if bar is None:
+                bar = bar_state["bar"] = click.progressbar(length=total, label="acts", show_pos=True, show_eta=True)
+                bar.__enter__()
+                bar.update(done)
+                bar_state["at"] = done
+            bar.update(done - bar_state["at"])
+            bar_state["at"] = done
+        else:
+            if bar_state.get("bar") is not None:
+                bar_state.pop("bar").__exit__(None, None, None)
+            click.echo(f"{code}: {stage}")
+
+    async def go():
+        await _start_pool()
+        try:
+            return await close_period(code, SYSTEM, progress)
+        finally:
+            await _stop_pool()
+
+    try:
+        result = _run(go())
+    except DomainError as exc:
+        raise click.ClickException(exc.message)
+    if result.already_closed:
+        click.echo(f"{code}: already closed, nothing to do")
+    else:
+        click.echo(f"{code}: closed. Bonuses {result.bonuses_posted}, payables {result.payable_posted}, "
+                   f"acts {result.acts_written}, payout lines {result.register_lines}")
+
+
+@period.command("preview")
+@click.argument("code")
+def period_preview(code: str) -> None:
+    """What closing the period would post, per partner and in all; writes nothing."""
+    from portal.periods.close import preview
+
+    rows = _run(_with_pool(preview(code)))
+    for r in rows:
+        click.echo(f"{r.partner_id:>7}  {r.legal_name[:40]:<40} {r.total_kop / 100:>14.2f} RUB {r.points + r.bonus_points:>10} pts")
+    click.echo(f"{'':>7}  {'TOTAL':<40} {sum(r.total_kop for r in rows) / 100:>14.2f} RUB "
+               f"{sum(r.points + r.bonus_points for r in rows):>10} pts ({len(rows)} partners)")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Run what is due now (catch-up) and exit, instead of running forever.")
+def scheduler(once: bool) -> None:
+    """Run the job scheduler in this process (one leader among any number of instances)."""
+    from scheduler.runner import LEADER_LOCK, Scheduler, catch_up
+
+    async def forever():
+        await _start_pool()
+        runner = Scheduler()
+        runner.start()
+        click.echo("scheduler: started (waits for the leader lock if another instance holds it)")
+        try:
+            while True:
+                await asyncio.sleep(3600)
+        finally:
+            await runner.stop()
+            await _stop_pool()
+
+    async def now():
+        from portal.locks import try_acquire
+
+        await _start_pool()
+        try:
+            held = await try_acquire(LEADER_LOCK)
+            if held is None:
+                return None
+            try:
+                return await catch_up()
+            finally:
+                await held.release()
+        finally:
+            await _stop_pool()
+
+    if once:
+        ran = _run(now())
+        click.echo("scheduler: another instance leads" if ran is None else f"scheduler: ran {ran or 'nothing'}")
+        return
+    try:
+        _run(forever())
+    except KeyboardInterrupt:
+        click.echo("scheduler: stopped")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -67,6 +67,12 @@ class AppSettings:
     points_expiry_months: int
     points_hold_days: int
     points_release: str  # "hold": after points_hold_days; "period_close": when finance closes the period
+    company_inn: str = ""
+    company_address: str = ""
+    company_bank: str = ""
+    company_bik: str = ""
+    company_account: str = ""
+    scheduler_in_app: bool = False  # run the scheduler inside the web process (one leader among workers)
     period_kind: str = "monthly"  # or "quarterly"
     payout_day: int = 15  # the payout register is built on this day for the previous period
 
@@ -123,6 +129,12 @@ def load_settings() -> Settings:
             points_expiry_months=int(os.environ.get("PREMIA_POINTS_EXPIRY_MONTHS", "12")),
             points_hold_days=int(os.environ.get("PREMIA_POINTS_HOLD_DAYS", "14")),
             points_release=os.environ.get("PREMIA_POINTS_RELEASE", "hold"),
+            company_inn=os.environ.get("PREMIA_COMPANY_INN", "7704123450"),
+            company_address=os.environ.get("PREMIA_COMPANY_ADDRESS", "125009, г. Москва, ул. Заводская, д. 1"),
+            company_bank=os.environ.get("PREMIA_COMPANY_BANK", "ПАО «Банк»"),
+            company_bik=os.environ.get("PREMIA_COMPANY_BIK", "044525000"),
+            company_account=os.environ.get("PREMIA_COMPANY_ACCOUNT", "40702810000000000001"),
+            scheduler_in_app=_bool("PREMIA_SCHEDULER_IN_APP", False),
             period_kind=os.environ.get("PREMIA_PERIOD_KIND", "monthly"),
             payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
         ),

@@ -29,6 +29,7 @@ from portal.db import company_today, is_unique_violation, utcnow, write_transact
 from portal.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from portal.i18n import N_, gettext as _
 from portal.media import images
+from portal.periods import services as periods
 from portal.products.services import resolve_item
 from portal.products.tables import Product
 from portal.settings import get_settings
@@ -128,6 +129,7 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
         return Submitted(existing, False)
     item = await resolve_item(str(data.get("item") or ""))
     form = ClaimForm.parse(data, item, company_today())
+    await _refuse_closed_date(form.sold_on)
     taken = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials)) \
         if form.serials else []
     if taken:
@@ -157,6 +159,14 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
                                                      serial=serial)}) from exc
         raise
     return Submitted(claim_id, True)
+
+
+async def _refuse_closed_date(day) -> None:
+    """A sale dated inside a closed (or closing) reporting period is a field error on the form."""
+    code = await periods.closed_period_on(day)
+    if code:
+        raise ValidationFailed({"sold_on": _("Period %(code)s is closed: register this sale in the open period or "
+                                             "ask a manager.", code=code)})
 
 
 async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: list, ip: str) -> int:
@@ -254,9 +264,10 @@ async def _transition(claim_id: int, allowed: tuple[str, ...], new: str, actor_i
     where = (Claim.id == claim_id) & Claim.status.is_in(list(allowed))
     if partner_id is not None:
         where &= Claim.partner == partner_id
-    current = await Claim.select(Claim.status).where(where).first()
+    current = await Claim.select(Claim.status, Claim.sold_on).where(where).first()
     if current is None:
         return None
+    await periods.refuse_if_closed_on(current["sold_on"])
     values = {Claim.status: new} | (extra or {})
     rows = await Claim.update(values).where(where & (Claim.status == current["status"])).returning(Claim.id)
     if not rows:
@@ -309,6 +320,8 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
         await _explain(actor, claim_id)
     item = await resolve_item(str(data.get("item") or ""))
     form = ClaimForm.parse({**data, "idempotency_key": current["idempotency_key"]}, item, company_today())
+    await periods.refuse_if_closed_on(current["sold_on"])
+    await _refuse_closed_date(form.sold_on)
     taken = await ClaimSerial.select(ClaimSerial.serial).where(
         ClaimSerial.serial.is_in(form.serials) & (ClaimSerial.claim != claim_id)) if form.serials else []
     if taken:

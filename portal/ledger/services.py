@@ -236,6 +236,124 @@ async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, al
         return posted
 
 
+# --- batches (period close) ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Spec:
+    """One transfer of a batch: the same fields transfer() takes."""
+
+    key: str
+    debit: tuple[int | None, str]
+    credit: tuple[int | None, str]
+    amount: int
+    kind: str
+    detail: dict | None = None
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _values(rows: int, cols: int) -> str:
+    """Integer VALUES rows; the CASTs give PostgreSQL the parameters' type."""
+    one = "(" + ", ".join(["CAST({} AS BIGINT)"] * cols) + ")"
+    return ", ".join([one] * rows)
+
+
+async def post_batch(specs: list[Spec], actor_id: int | None = None) -> int:
+    """Post many transfers in one transaction with a handful of statements per 500: the period close
+    moves 10^4 partners' money this way in seconds, where one transfer() each would take minutes.
+
+    Same guarantees as transfer(): a key already posted with the same figures is skipped (different
+    figures: KeyConflict); a partner balance never goes below zero (the whole batch is refused);
+    cached balances change in the same transaction; crediting points_available opens lots.
+    Debits from points_available (which consume lots) are not batched: use transfer().
+    Returns how many transfers were new."""
+    specs = [s for s in specs if s.amount > 0]
+    if not specs:
+        return 0
+    if any(s.debit[1] == AVAILABLE for s in specs):
+        raise ValueError("post_batch does not debit points_available")
+    if len({s.key for s in specs}) != len(specs):
+        raise ValueError("a batch names a key twice")
+    from portal.db import is_sqlite
+
+    async with write_transaction():
+        owners = {}
+        for side in ("debit", "credit"):
+            for s in specs:
+                partner_id, code = getattr(s, side)
+                unit = (PARTNER_ACCOUNTS if partner_id is not None else COMPANY_ACCOUNTS).get(code)
+                if unit is None:
+                    raise ValueError(f"no such account: {code}")
+                owners[_owner_key(partner_id, code)] = (partner_id, code, unit)
+        for chunk in _chunks(list(owners.items())):
+            args = []
+            for key, (partner_id, code, unit) in chunk:
+                args += [key, partner_id, code, unit, partner_id is not None]
+            rows = ", ".join(["({}, {}, {}, {}, 0, {})"] * len(chunk))
+            await Account.raw("INSERT INTO ledger_account (owner_key, partner, code, unit, balance, non_negative) "
+                              f"VALUES {rows} ON CONFLICT (owner_key) DO NOTHING", *args)
+        accounts: dict[str, dict] = {}
+        lock = "" if is_sqlite() else " ORDER BY id FOR UPDATE"  # SQLite: the IMMEDIATE transaction holds the lock
+        for chunk in _chunks(list(owners)):
+            marks = ", ".join(["{}"] * len(chunk))
+            for row in await Account.raw(
+                    f"SELECT id, owner_key, unit, balance, non_negative FROM ledger_account WHERE owner_key IN ({marks})"
+                    + lock, *chunk):
+                accounts[row["owner_key"]] = row
+        debit_of = {s.key: accounts[_owner_key(*s.debit)] for s in specs}
+        credit_of = {s.key: accounts[_owner_key(*s.credit)] for s in specs}
+        for s in specs:
+            if debit_of[s.key]["unit"] != credit_of[s.key]["unit"]:
+                raise ValueError("both accounts of a transfer hold the same unit")
+        fresh = []
+        for chunk in _chunks(specs):
+            marks = ", ".join(["{}"] * len(chunk))
+            done = {r["key"]: r for r in await Transfer.raw(
+                f"SELECT key, amount, debit_account, credit_account FROM ledger_transfer WHERE key IN ({marks})",
+                *[s.key for s in chunk])}
+            for s in chunk:
+                seen = done.get(s.key)
+                if seen is None:
+                    fresh.append(s)
+                elif (seen["amount"], seen["debit_account"], seen["credit_account"]) != (
+                        s.amount, debit_of[s.key]["id"], credit_of[s.key]["id"]):
+                    raise KeyConflict()
+        if not fresh:
+            return 0
+        delta: dict[int, int] = {}
+        for s in fresh:
+            delta[debit_of[s.key]["id"]] = delta.get(debit_of[s.key]["id"], 0) - s.amount
+            delta[credit_of[s.key]["id"]] = delta.get(credit_of[s.key]["id"], 0) + s.amount
+        for row in accounts.values():
+            if row["non_negative"] and row["balance"] + delta.get(row["id"], 0) < 0:
+                need = -delta[row["id"]]
+                raise InsufficientFunds(balance=row["balance"], amount=need)
+        created: dict[str, int] = {}
+        for chunk in _chunks(fresh):
+            rows = await Transfer.insert(*[Transfer(
+                key=s.key, debit_account=debit_of[s.key]["id"], credit_account=credit_of[s.key]["id"], amount=s.amount,
+                unit=debit_of[s.key]["unit"], kind=s.kind, partner=s.debit[0] if s.debit[0] is not None else s.credit[0],
+                detail=json.dumps(s.detail or {}, ensure_ascii=False, default=str), actor_id=actor_id)
+                for s in chunk]).returning(Transfer.id, Transfer.key)
+            created |= {r["key"]: r["id"] for r in rows}
+        for chunk in _chunks(list(delta.items())):
+            args = [v for pair in chunk for v in pair]
+            await Account.raw(
+                f"WITH d(account, delta) AS (VALUES {_values(len(chunk), 2)}) "
+                "UPDATE ledger_account SET balance = balance + (SELECT delta FROM d WHERE d.account = ledger_account.id) "
+                "WHERE id IN (SELECT account FROM d)", *args)
+        lots = [s for s in fresh if s.credit[1] == AVAILABLE]
+        if lots:
+            expires = add_months(company_today(), get_settings().app.points_expiry_months)
+            for chunk in _chunks(lots):
+                await Lot.insert(*[Lot(partner=s.credit[0], transfer=created[s.key], points=s.amount, remaining=s.amount,
+                                       expires_on=expires) for s in chunk])
+    return len(fresh)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 async def balances(partner_id: int) -> dict[str, int]:
@@ -438,3 +556,13 @@ async def adjust_by_hand(actor, partner_id: int, unit: str, amount: int, reason:
             await audit.record(actor, "ledger.adjusted", "partner", partner_id,
                                after={"unit": unit, "amount": amount, "reason": reason.strip(), "transfer": posted.id})
     return posted
+
+
+async def expiring_by_partner(within_days: int = 30, today: dt.date | None = None) -> list[dict]:
+    """Per partner, the points that expire within ``within_days`` and the first such date (for warnings)."""
+    today = today or company_today()
+    rows = await Lot.raw(
+        "SELECT partner + 0 AS partner, SUM(remaining) AS points, MIN(expires_on) AS first_on FROM ledger_lot "
+        "WHERE remaining > 0 AND expires_on >= {} AND expires_on <= {} GROUP BY partner",
+        today, today + dt.timedelta(days=within_days))
+    return [r for r in rows if r["points"]]

@@ -10,6 +10,6 @@ APP_CONFIG = AppConfig(
     app_name="periods",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
     table_classes=table_finder(modules=["portal.periods.tables"], exclude_imported=True),
-    migration_dependencies=["portal.accounts.piccolo_app"],
+    migration_dependencies=["portal.accounts.piccolo_app", "portal.claims.piccolo_app"],
     commands=[],
 )

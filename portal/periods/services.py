@@ -57,6 +57,19 @@ async def refuse_if_closed(code: str) -> None:
         raise PeriodClosed(code=code)
 
 
+async def closed_period_on(day: dt.date) -> str | None:
+    """The code of the closing or closed period that ``day`` falls in, if any."""
+    row = await Period.select(Period.code).where(
+        (Period.starts_on <= day) & (Period.ends_on >= day) & (Period.status != OPEN)).first()
+    return row["code"] if row else None
+
+
+async def refuse_if_closed_on(day: dt.date) -> None:
+    code = await closed_period_on(day)
+    if code:
+        raise PeriodClosed(code=code)
+
+
 async def recent(count: int = 6) -> list[Span]:
     """The current period, the next one and the earlier ones: the choices of a plan form."""
     span = current_span()

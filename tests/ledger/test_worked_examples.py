@@ -155,3 +155,23 @@ async def test_with_release_at_period_close_the_daily_job_leaves_points_pending(
     assert await ledger.release_due() == 0
     assert await ledger.release_due(at_period_close=True) == 1
     assert await ledger.balance(partner, "points_available") == 90
+
+
+async def test_a_batch_posts_once_keeps_balances_exact_and_refuses_to_overdraw():
+    from portal.ledger.services import Spec, post_batch
+
+    a, b = await f.partner(), await f.partner()
+    await ledger.accrue("claim:1", a, "kop", 5_000, {})
+    specs = [Spec(f"close:{a}:payable", (a, "cash_pending"), (a, "cash_payable"), 5_000, "payable"),
+             Spec(f"close:{a}:bonus", (None, "points_issued"), (a, "points_available"), 700, "plan_bonus"),
+             Spec(f"close:{b}:bonus", (None, "cash_issued"), (b, "cash_payable"), 1_234, "plan_bonus")]
+    assert await post_batch(specs) == 3
+    assert await post_batch(specs) == 0  # a re-run of the close posts nothing new
+    assert await ledger.balance(a, "cash_payable") == 5_000 and await ledger.balance(a, "cash_pending") == 0
+    assert await ledger.balance(a, "points_available") == 700 and await ledger.balance(b, "cash_payable") == 1_234
+    assert (await ledger.verify()).ok
+    with pytest.raises(ledger.InsufficientFunds):
+        await post_batch([Spec(f"close:{b}:too-much", (b, "cash_pending"), (b, "cash_payable"), 1, "payable")])
+    with pytest.raises(ledger.KeyConflict):
+        await post_batch([Spec(f"close:{b}:bonus", (None, "cash_issued"), (b, "cash_payable"), 999, "plan_bonus")])
+    assert (await ledger.verify()).ok

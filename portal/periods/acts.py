@@ -1,0 +1,190 @@
+"""The act (акт выполненных работ): its content as plain data, its A4 layout, and writing many at once.
+
+``ActData`` is plain and picklable, so a process pool renders acts while the main process keeps the
+database; ``render_act`` is pure (same data, same bytes). Acts are legal documents in Russian whatever the
+reader's language, so numbers are formatted here the Russian way, not through the locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.periods.pdf import A4, Page, load_font, render
+from portal.periods.words import rubles_in_words
+
+MARGIN = 42.0
+WIDTH = A4[0] - 2 * MARGIN
+BOTTOM = A4[1] - 60
+
+
+@dataclass(frozen=True)
+class Requisites:
+    name: str
+    inn: str
+    address: str = ""
+    bank: str = ""
+    bik: str = ""
+    account: str = ""
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    quantity: int
+    amount_kop: int  # the sale or job amount
+    reward_kop: int
+    points: int
+
+
+@dataclass(frozen=True)
+class ActData:
+    partner_id: int
+    number: str
+    date: dt.date
+    period_from: dt.date
+    period_to: dt.date
+    company: Requisites
+    partner: Requisites
+    lines: tuple[Line, ...]
+    bonuses: tuple[tuple[str, int, int], ...]  # (what, kopecks, points)
+
+    @property
+    def total_kop(self) -> int:
+        return sum(l.reward_kop for l in self.lines) + sum(b[1] for b in self.bonuses)
+
+    @property
+    def total_points(self) -> int:
+        return sum(l.points for l in self.lines) + sum(b[2] for b in self.bonuses)
+
+
+def money(kop: int) -> str:
+    rubles, rest = divmod(abs(kop), 100)
+    grouped = f"{rubles:,}".replace(",", "\u00a0")
+    return f"{'-' if kop < 0 else ''}{grouped},{rest:02d}"
+
+
+def number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
+COLUMNS = (("№", 22, "left"), ("Наименование работ, товаров", 205, "left"), ("Кол-во", 45, "right"),
+           ("Продажи, ₽", 85, "right"), ("Вознаграждение, ₽", 85, "right"), ("Баллы", 69, "right"))
+
+
+def layout(data: ActData) -> list[Page]:
+    font = load_font()
+    pages = [Page(font)]
+    page = pages[0]
+    y = 56.0
+    page.text(MARGIN, y, f"АКТ № {data.number}", 14, bold=True, align="center", width=WIDTH)
+    y += 18
+    page.text(MARGIN, y, "выполненных работ (оказанных услуг) по программе лояльности", 10, align="center", width=WIDTH)
+    y += 14
+    page.text(MARGIN, y, f"за период с {_date(data.period_from)} по {_date(data.period_to)}", 10, align="center",
+              width=WIDTH)
+    y += 24
+    page.text(MARGIN, y, f"Дата составления: {_date(data.date)}", 9, align="right", width=WIDTH)
+    y += 20
+    for role, req in (("Заказчик", data.company), ("Исполнитель", data.partner)):
+        head = f"{role}: {req.name}, ИНН {req.inn}"
+        for text in page.wrap(head, 9.5, WIDTH):
+            page.text(MARGIN, y, text, 9.5, bold=True)
+            y += 13
+        details = ", ".join(p for p in (req.address and f"адрес: {req.address}",
+                                        req.bank and f"банк: {req.bank}", req.bik and f"БИК {req.bik}",
+                                        req.account and f"р/с {req.account}") if p)
+        for text in page.wrap(details, 9, WIDTH) if details else []:
+            page.text(MARGIN, y, text, 9)
+            y += 12
+        y += 6
+    y += 6
+
+    def header(pg: Page, top: float) -> float:
+        x = MARGIN
+        pg.line(MARGIN, top - 11, MARGIN + WIDTH, top - 11, 0.8)
+        for title, width, align in COLUMNS:
+            pg.text(x + 2, top, title, 8, bold=True, align=align, width=width - 4)
+            x += width
+        pg.line(MARGIN, top + 5, MARGIN + WIDTH, top + 5, 0.8)
+        return top + 18
+
+    y = header(page, y)
+    rows = [(str(n), l.name, number(l.quantity), money(l.amount_kop), money(l.reward_kop), number(l.points))
+            for n, l in enumerate(data.lines, start=1)]
+    rows += [(str(len(rows) + n), what, "", "", money(kop), number(points))
+             for n, (what, kop, points) in enumerate(data.bonuses, start=1)]
+    for row in rows:
+        name_lines = page.wrap(row[1], 8.5, COLUMNS[1][1] - 4)
+        height = 12 * len(name_lines) + 3
+        if y + height > BOTTOM:
+            page = Page(font)
+            pages.append(page)
+            y = header(page, 56.0)
+        x = MARGIN
+        for n, (cell, (_title, width, align)) in enumerate(zip(row, COLUMNS)):
+            if n == 1:
+                for k, text in enumerate(name_lines):
+                    page.text(x + 2, y + 12 * k, text, 8.5)
+            else:
+                page.text(x + 2, y, cell, 8.5, align=align, width=width - 4)
+            x += width
+        y += height
+        page.line(MARGIN, y - 9, MARGIN + WIDTH, y - 9, 0.3, 0.6)
+    if y + 190 > BOTTOM:
+        page = Page(font)
+        pages.append(page)
+        y = 56.0
+    y += 8
+    page.text(MARGIN, y, f"Итого вознаграждение: {money(data.total_kop)} ₽", 10.5, bold=True, align="right",
+              width=WIDTH)
+    y += 15
+    page.text(MARGIN, y, f"Итого баллов начислено: {number(data.total_points)}", 10, align="right", width=WIDTH)
+    y += 22
+    for text in page.wrap(f"Всего к выплате: {money(data.total_kop)} ₽ ({rubles_in_words(data.total_kop)}). "
+                          "НДС не облагается.", 10, WIDTH):
+        page.text(MARGIN, y, text, 10)
+        y += 14
+    y += 6
+    for text in page.wrap("Вышеперечисленные работы (услуги) выполнены полностью и в срок. Заказчик претензий "
+                          "по объёму, качеству и срокам оказания услуг не имеет.", 9, WIDTH):
+        page.text(MARGIN, y, text, 9)
+        y += 12
+    y += 40
+    half = WIDTH / 2
+    for n, (role, req) in enumerate((("Заказчик", data.company), ("Исполнитель", data.partner))):
+        x = MARGIN + n * (half + 10)
+        page.text(x, y, role, 10, bold=True)
+        for k, text in enumerate(page.wrap(req.name, 9, half - 20)[:2]):
+            page.text(x, y + 14 + 12 * k, text, 9)
+        page.line(x, y + 60, x + half - 40, y + 60, 0.5)
+        page.text(x, y + 72, "подпись / расшифровка", 7.5)
+        page.text(x, y + 88, "М.П.", 8)
+    return pages
+
+
+def render_act(data: ActData) -> bytes:
+    return render(layout(data), title=f"Акт № {data.number}")
+
+
+def write_acts(jobs: list[tuple[str, ActData]]) -> list[tuple[int, str, str, int, int]]:
+    """Render and write each act (in a worker process). A file is written under a temporary name and
+    renamed, so a killed worker never leaves half a PDF under the act's name.
+    Returns (partner id, file name, sha256, total kopecks, points) per act."""
+    out = []
+    for path, data in jobs:
+        body = render_act(data)
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(body)
+        os.replace(tmp, target)
+        out.append((data.partner_id, target.name, hashlib.sha256(body).hexdigest(), data.total_kop, data.total_points))
+    return out

@@ -1,0 +1,200 @@
+"""Payout registers: the cash each partner is owed for a closed period, paid exactly once.
+
+A line's amount is what the period's close moved into the partner's cash_payable (accrued cash and cash
+plan bonuses), read from those ledger transfers, so the register total is the sum of payable lines by
+construction. Marking a line paid posts cash_payable -> cash_paid with a numbered key; marking it unpaid
+reverses that transfer; marking it paid again posts the next number. A compare-and-set on the line's status
+makes each change happen once, so paid twice or paid -> unpaid -> paid never pays twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from portal.accounts.tables import Partner
+from portal.audit import services as audit
+from portal.audit.services import Actor
+from portal.db import write_transaction
+from portal.errors import Conflict, NotFound
+from portal.i18n import N_, gettext as _
+from portal.ledger import services as ledger
+from portal.ledger.tables import Transfer
+from portal.notifications.services import notify_partner
+from portal.periods.tables import PayoutEvent, PayoutLine, PayoutRegister
+
+DRAFT, APPROVED, PAID = "draft", "approved", "paid"
+LINE_LABELS = {DRAFT: N_("Draft"), APPROVED: N_("Approved for payment"), PAID: N_("Paid")}
+MOVES = {  # action -> (allowed from, to)
+    "approve": ((DRAFT,), APPROVED),
+    "unapprove": ((APPROVED,), DRAFT),
+    "pay": ((APPROVED,), PAID),
+    "unpay": ((PAID,), APPROVED),
+}
+
+
+async def _payable_of_period(code: str) -> dict[int, int]:
+    rows = await Transfer.raw(
+        "SELECT t.partner + 0 AS partner, SUM(t.amount) AS amount FROM ledger_transfer t "
+        "WHERE (t.key LIKE {} OR (t.key LIKE {} AND t.unit = 'kop')) "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.reverses = t.id) GROUP BY t.partner",
+        f"period:{code}:payable:%", f"plan:{code}:%")
+    return {r["partner"]: int(r["amount"]) for r in rows if r["amount"]}
+
+
+async def build_register(code: str, actor: Actor) -> int:
+    """Create the period's register (draft) or add lines it lacks; existing lines are never changed."""
+    async with write_transaction():
+        await PayoutRegister.raw("INSERT INTO payout_register (period, status, created_at) "
+                                 "VALUES ({}, 'draft', CURRENT_TIMESTAMP) ON CONFLICT (period) DO NOTHING", code)
+        register = await PayoutRegister.select().where(PayoutRegister.period == code).first()
+        owed = await _payable_of_period(code)
+        have = {r["partner"] for r in await PayoutLine.select(PayoutLine.partner).where(
+            PayoutLine.register == register["id"])}
+        missing = [pid for pid in owed if pid not in have]
+        partners = {r["id"]: r for r in await Partner.select(
+            Partner.id, Partner.legal_name, Partner.inn, Partner.bank_name, Partner.bik, Partner.settlement_account
+        ).where(Partner.id.is_in(missing))} if missing else {}
+        for start in range(0, len(missing), 500):
+            await PayoutLine.insert(*[PayoutLine(
+                key=f"{code}:{pid}", register=register["id"], partner=pid, amount_kop=owed[pid], status=DRAFT,
+                legal_name=partners[pid]["legal_name"], inn=partners[pid]["inn"], bank_name=partners[pid]["bank_name"],
+                bik=partners[pid]["bik"], settlement_account=partners[pid]["settlement_account"])
+                for pid in missing[start:start + 500]])
+        if missing:
+            await audit.record(actor, "payout_register.built", "payout_register", code,
+                               after={"lines_added": len(missing), "total_added": sum(owed[p] for p in missing)})
+    return len(missing)
+
+
+async def _refresh_status(register_id: int) -> None:
+    statuses = {r["status"] for r in await PayoutLine.select(PayoutLine.status).where(
+        PayoutLine.register == register_id).distinct()}
+    status = PAID if statuses == {PAID} else APPROVED if statuses and statuses <= {APPROVED, PAID} else DRAFT
+    await PayoutRegister.update({PayoutRegister.status: status}).where(PayoutRegister.id == register_id)
+
+
+async def move_line(actor: Actor, line_id: int, action: str) -> str:
+    """Approve, unapprove, pay or unpay one line; the money moves through the ledger exactly once."""
+    if action not in MOVES:
+        raise NotFound()
+    allowed, new = MOVES[action]
+    async with write_transaction():
+        line = await PayoutLine.select().where(PayoutLine.id == line_id).first()
+        if line is None:
+            raise NotFound()
+        if line["status"] not in allowed:
+            raise Conflict(N_("This line is already “%(status)s”."), status=_(LINE_LABELS[line["status"]]))
+        extra = {}
+        if action == "pay":
+            extra = {PayoutLine.payments: line["payments"] + 1}
+        rows = await PayoutLine.update({PayoutLine.status: new, **extra}).where(
+            (PayoutLine.id == line_id) & (PayoutLine.status == line["status"])
+            & (PayoutLine.payments == line["payments"])).returning(PayoutLine.id)
+        if not rows:
+            raise Conflict(N_("This line was changed by someone else just now; reload the page."))
+        transfer_id = None
+        if action == "pay":
+            posted = await ledger.transfer(f"payout:{line['key']}:{line['payments'] + 1}",
+                                           (line["partner"], "cash_payable"), (line["partner"], "cash_paid"),
+                                           line["amount_kop"], "payout", {"line": line_id, "register": line["register"]},
+                                           actor.id)
+            transfer_id = posted.id
+            await notify_partner(line["partner"], "payout.paid", N_("A payout of %(amount)s was sent to your bank account."),
+                                 {"amount": line["amount_kop"]}, link="/acts")
+        elif action == "unpay":
+            paid = await Transfer.select(Transfer.id).where(
+                Transfer.key == f"payout:{line['key']}:{line['payments']}").first()
+            transfer_id = (await ledger.reverse(paid["id"], "payment returned", actor.id)).id
+        await PayoutEvent.insert(PayoutEvent(line=line_id, from_status=line["status"], to_status=new,
+                                             actor_id=actor.id, transfer_id=transfer_id))
+        await audit.record(actor, f"payout_line.{action}", "payout_line", line_id, before={"status": line["status"]},
+                           after={"status": new, "transfer": transfer_id})
+        await _refresh_status(line["register"])
+    return new
+
+
+async def move_lines(actor: Actor, line_ids: list[int], action: str) -> tuple[int, list[str]]:
+    done, problems = 0, []
+    for line_id in line_ids:
+        try:
+            await move_line(actor, line_id, action)
+            done += 1
+        except (Conflict, NotFound, ledger.LedgerError) as exc:
+            problems.append(f"#{line_id}: {exc.message}")
+    return done, problems
+
+
+@dataclass(frozen=True)
+class Register:
+    register: dict | None
+    lines: list[dict]
+
+    @property
+    def total(self) -> int:
+        return sum(l["amount_kop"] for l in self.lines)
+
+    def total_of(self, status: str) -> int:
+        return sum(l["amount_kop"] for l in self.lines if l["status"] == status)
+
+
+async def register_of(code: str) -> Register:
+    register = await PayoutRegister.select().where(PayoutRegister.period == code).first()
+    if register is None:
+        return Register(None, [])
+    lines = await PayoutLine.select().where(PayoutLine.register == register["id"]).order_by(PayoutLine.legal_name)
+    return Register(register, lines)
+
+
+COLUMNS = (N_("Partner"), N_("INN"), N_("Bank"), N_("BIK"), N_("Account"), N_("Amount, roubles"), N_("Status"))
+
+
+def _rows(reg: Register) -> list[list]:
+    return [[l["legal_name"], l["inn"], l["bank_name"], l["bik"], l["settlement_account"],
+             f"{l['amount_kop'] // 100}.{l['amount_kop'] % 100:02d}", _(LINE_LABELS[l["status"]])] for l in reg.lines]
+
+
+def to_csv(reg: Register) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";")
+    writer.writerow([_(c) for c in COLUMNS])
+    writer.writerows(_rows(reg))
+    writer.writerow([_("Total"), "", "", "", "", f"{reg.total // 100}.{reg.total % 100:02d}", ""])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_xlsx(reg: Register) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("payouts")
+    ws.append([_(c) for c in COLUMNS])
+    for l in reg.lines:
+        ws.append([l["legal_name"], l["inn"], l["bank_name"], l["bik"], l["settlement_account"], l["amount_kop"] / 100,
+                   _(LINE_LABELS[l["status"]])])
+    ws.append([_("Total"), "", "", "", "", reg.total / 100, ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+async def finance_summary() -> list[dict]:
+    """Per period: cash accrued (approved sales and plan bonuses), payable on the register, and paid."""
+    accrued = {r["period"]: int(r["cash"] or 0) for r in await PayoutLine.raw(
+        "SELECT period, SUM(cash_kop) AS cash FROM plan_sales GROUP BY period")}
+    bonus = {}
+    for r in await Transfer.raw("SELECT key, amount FROM ledger_transfer WHERE kind = 'plan_bonus' AND unit = 'kop'"):
+        code = r["key"].split(":")[1]
+        bonus[code] = bonus.get(code, 0) + r["amount"]
+    registers = {r["period"]: r for r in await PayoutLine.raw(
+        "SELECT r.period, SUM(l.amount_kop) AS payable, "
+        "SUM(CASE WHEN l.status = 'paid' THEN l.amount_kop ELSE 0 END) AS paid "
+        "FROM payout_register r JOIN payout_line l ON l.register = r.id GROUP BY r.period")}
+    from portal.periods.tables import Period
+
+    status = {r["code"]: r["status"] for r in await Period.select(Period.code, Period.status)}
+    codes = sorted(set(accrued) | set(registers) | set(status), reverse=True)
+    return [{"period": c, "status": status.get(c, "open"), "accrued": accrued.get(c, 0) + bonus.get(c, 0),
+             "payable": int((registers.get(c) or {}).get("payable") or 0),
+             "paid": int((registers.get(c) or {}).get("paid") or 0)} for c in codes]

@@ -1,0 +1,192 @@
+"""A small PDF writer for acts: A4 pages of text and rules, in one embedded TrueType font.
+
+Why not fpdf2: it re-parses and re-subsets the font for every document (8 ms a document here with a
+pre-cut font, before any layout), which caps a close at ~120 acts/s per core. Acts all use the same
+~250 glyphs, so this writer cuts the font once (static/fonts), builds the font objects (FontFile2,
+widths, ToUnicode map) once per process, and per document writes only the page content streams and
+the cross-reference table: about a millisecond an act.
+
+The font is embedded as a Type0/CIDFontType2 with Identity-H encoding and a ToUnicode CMap, so text
+extraction (pdftotext, copy and paste, screen readers) gives back the exact Unicode text.
+Bold is drawn as fill + thin stroke of the same glyphs (text render mode 2), so one font file suffices.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+A4 = (595.28, 841.89)
+FONT_PATH = Path(__file__).resolve().parents[2] / "static" / "fonts" / "DejaVuSans-subset.ttf"
+
+
+@dataclass(frozen=True)
+class Font:
+    gids: dict[int, int]  # code point -> glyph id
+    widths: dict[int, int]  # glyph id -> advance in 1/1000 em
+    objects: tuple[bytes, bytes, bytes, bytes, bytes]  # Type0, CIDFont, descriptor, FontFile2, ToUnicode (bodies)
+
+    def encode(self, text: str) -> bytes:
+        gids = self.gids
+        fallback = gids.get(ord("?"), 0)
+        return "".join(f"{gids.get(ord(ch), fallback):04X}" for ch in text).encode("ascii")
+
+    def width(self, text: str, size: float) -> float:
+        gids, widths = self.gids, self.widths
+        fallback = gids.get(ord("?"), 0)
+        return sum(widths.get(gids.get(ord(ch), fallback), 0) for ch in text) * size / 1000
+
+
+def _stream(data: bytes, extra: str = "") -> bytes:
+    packed = zlib.compress(data, 9)
+    return f"<< /Length {len(packed)} /Filter /FlateDecode{extra} >>\nstream\n".encode() + packed + b"\nendstream"
+
+
+@lru_cache(maxsize=1)
+def load_font(path: str = str(FONT_PATH)) -> Font:
+    """Parse the font and build its PDF objects: once per process."""
+    from fontTools.ttLib import TTFont
+
+    data = Path(path).read_bytes()
+    tt = TTFont(path)
+    scale = 1000 / tt["head"].unitsPerEm
+    cmap = tt.getBestCmap()
+    order = tt.getGlyphOrder()
+    gid_of = {name: n for n, name in enumerate(order)}
+    gids = {cp: gid_of[name] for cp, name in cmap.items() if cp <= 0xFFFF}
+    widths = {n: round(tt["hmtx"][name][0] * scale) for n, name in enumerate(order)}
+    head, hhea, os2 = tt["head"], tt["hhea"], tt["OS/2"]
+    bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+    name = "PRMIAA+DejaVuSans"
+    type0 = (f"<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H "
+             f"/DescendantFonts [4 0 R] /ToUnicode 7 0 R >>").encode()
+    w = " ".join(str(widths[n]) for n in range(len(order)))
+    cid = (f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} "
+           f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+           f"/FontDescriptor 5 0 R /CIDToGIDMap /Identity /DW 600 /W [0 [{w}]] >>").encode()
+    descriptor = (f"<< /Type /FontDescriptor /FontName /{name} /Flags 32 /FontBBox [{' '.join(map(str, bbox))}] "
+                  f"/ItalicAngle 0 /Ascent {round(hhea.ascent * scale)} /Descent {round(hhea.descent * scale)} "
+                  f"/CapHeight {round(getattr(os2, 'sCapHeight', hhea.ascent) * scale)} /StemV 80 "
+                  f"/FontFile2 6 0 R >>").encode()
+    fontfile = _stream(data, f" /Length1 {len(data)}")
+    pairs = sorted((gid, cp) for cp, gid in gids.items())
+    seen, blocks = set(), []
+    unique = [(g, c) for g, c in pairs if not (g in seen or seen.add(g))]
+    for start in range(0, len(unique), 100):
+        chunk = unique[start:start + 100]
+        blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(f"<{g:04X}> <{c:04X}>" for g, c in chunk)
+                      + "\nendbfchar")
+    cmap_text = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                 "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                 "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n" + "\n".join(blocks) +
+                 "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend")
+    return Font(gids, widths, (type0, cid, descriptor, fontfile, _stream(cmap_text.encode())))
+
+
+@dataclass
+class Page:
+    """Drawing on one page, with y measured from the top (as people lay out documents)."""
+
+    font: Font
+    ops: list[bytes] = field(default_factory=list)
+    height: float = A4[1]
+
+    def text(self, x: float, y: float, text: str, size: float = 10, bold: bool = False, align: str = "left",
+             width: float = 0) -> None:
+        if not text:
+            return
+        if align != "left":
+            w = self.font.width(text, size)
+            x = x + (width - w) if align == "right" else x + (width - w) / 2
+        mode = b"2 Tr 0.35 w " if bold else b""
+        self.ops.append(b"BT %s/F1 %.2f Tf 1 0 0 1 %.2f %.2f Tm <%s> Tj ET%s" % (
+            mode, size, x, self.height - y, self.font.encode(text), b" 0 Tr" if bold else b""))
+
+    def line(self, x1: float, y1: float, x2: float, y2: float, width: float = 0.5, gray: float = 0) -> None:
+        self.ops.append(b"%.2f G %.2f w %.2f %.2f m %.2f %.2f l S 0 G" % (
+            gray, width, x1, self.height - y1, x2, self.height - y2))
+
+    def wrap(self, text: str, size: float, width: float) -> list[str]:
+        """Split ``text`` into lines that fit ``width`` at ``size`` (by words; a too-long word is cut)."""
+        lines: list[str] = []
+        current = ""
+        for word in text.split():
+            candidate = f"{current} {word}" if current else word
+            if self.font.width(candidate, size) <= width:
+                current = candidate
+                continue
+            if current:
+                lines.append(current)
+            while self.font.width(word, size) > width and len(word) > 1:
+                cut = len(word)
+                while cut > 1 and self.font.width(word[:cut], size) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+            current = word
+        if current:
+            lines.append(current)
+        return lines or [""]
+
+
+def render(pages: list[Page], title: str = "") -> bytes:
+    """The document: the shared font objects plus each page's content stream."""
+    font = pages[0].font
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets: dict[int, int] = {}
+
+    def obj(number: int, body: bytes) -> None:
+        offsets[number] = len(out)
+        out.extend(b"%d 0 obj\n" % number)
+        out.extend(body)
+        out.extend(b"\nendobj\n")
+
+    first_page = 9
+    kids = " ".join(f"{first_page + 2 * n} 0 R" for n in range(len(pages)))
+    obj(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    obj(2, f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode())
+    for number, body in zip(range(3, 8), font.objects):
+        obj(number, body)
+    safe_title = title.encode("utf-16-be").hex().upper()
+    obj(8, f"<< /Title <FEFF{safe_title}> /Producer (Premia) >>".encode())
+    for n, page in enumerate(pages):
+        number = first_page + 2 * n
+        obj(number, (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {A4[0]} {A4[1]}] "
+                     f"/Resources << /Font << /F1 3 0 R >> >> /Contents {number + 1} 0 R >>").encode())
+        content = zlib.compress(b"\n".join(page.ops), 6)
+        obj(number + 1, b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream")
+    xref = len(out)
+    count = first_page + 2 * len(pages)
+    out.extend(b"xref\n0 %d\n0000000000 65535 f \n" % count)
+    for number in range(1, count):
+        out.extend(b"%010d 00000 n \n" % offsets[number])
+    out.extend(b"trailer\n<< /Size %d /Root 1 0 R /Info 8 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (count, xref))
+    return bytes(out)
+
+
+def build_font(source: str, target: str = str(FONT_PATH)) -> None:
+    """Cut the DejaVu Sans TTF down to what acts print (run once; the result is committed)."""
+    from fontTools import subset
+
+    chars = ("".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for c in range(0x410, 0x450))
+             + "ЁёА№«»—–…“”„‘’•·₽×°\u00a0")
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    font = subset.load_font(source, options)
+    cutter = subset.Subsetter(options)
+    cutter.populate(text=chars)
+    cutter.subset(font)
+    subset.save_font(font, target, options)
+
+
+if __name__ == "__main__":  # python -m portal.periods.pdf --build-font /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--build-font":
+        build_font(sys.argv[2])

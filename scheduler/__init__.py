@@ -1,0 +1,1 @@
+"""Scheduled jobs: APScheduler triggers, a leader lock, a job-run table, thin wrappers over the services."""

@@ -1,0 +1,107 @@
+"""The scheduled jobs: when each is due, and a thin call into the same services the CLI uses.
+
+Each job takes its due time (aware, UTC) and returns a one-line summary for the job-run table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from portal.audit.services import SYSTEM
+from portal.settings import get_settings
+
+
+def _local_day(due: dt.datetime) -> dt.date:
+    return due.astimezone(ZoneInfo(get_settings().app.timezone)).date()
+
+
+async def period_close(due: dt.datetime) -> str:
+    """On the 1st: close the period that just ended."""
+    from portal.periods import services as periods
+    from portal.periods.close import close_period
+
+    day = _local_day(due)
+    span = periods.current_span(day).previous()
+    result = await close_period(span.code, SYSTEM, today=day)
+    if result.already_closed:
+        return f"{span.code}: already closed"
+    return (f"{span.code}: {result.bonuses_posted} bonuses, {result.payable_posted} payables, "
+            f"{result.acts_written} acts, {result.register_lines} register lines")
+
+
+async def payout_register(due: dt.datetime) -> str:
+    """On the payout day: the register of the previous period (built at close; lines it lacks are added)."""
+    from portal.periods import payouts
+    from portal.periods import services as periods
+
+    span = periods.current_span(_local_day(due)).previous()
+    if await periods.status_of(span.code) != periods.CLOSED:
+        raise RuntimeError(f"period {span.code} is not closed yet: close it before its payouts")
+    added = await payouts.build_register(span.code, SYSTEM)
+    return f"{span.code}: {added} lines added"
+
+
+async def points_release(due: dt.datetime) -> str:
+    from portal.ledger import services as ledger
+
+    return f"released {await ledger.release_due(today=_local_day(due))}"
+
+
+async def points_expiry(due: dt.datetime) -> str:
+    from portal.ledger import services as ledger
+
+    return f"expired {await ledger.expire_due(today=_local_day(due))} lots"
+
+
+async def expiry_warnings(due: dt.datetime) -> str:
+    from portal.i18n import N_
+    from portal.ledger import services as ledger
+    from portal.notifications.services import notify_partner
+
+    rows = await ledger.expiring_by_partner(30, today=_local_day(due))
+    for row in rows:
+        await notify_partner(row["partner"], "points.expiring",
+                             N_("%(points)s points expire on %(date)s: spend them in the prize catalogue."),
+                             {"points": int(row["points"]), "date": str(row["first_on"])}, link="/catalog/")
+    return f"warned {len(rows)} partners"
+
+
+async def ledger_verify(due: dt.datetime) -> str:
+    """Nightly: every cached balance against its transfers, and each open period's sales summary against
+    its claims. A difference fails the run, visibly."""
+    from portal.ledger import services as ledger
+    from portal.periods import services as periods
+    from portal.plans import services as plans
+
+    result = await ledger.verify()
+    if not result.ok:
+        raise RuntimeError(f"ledger mismatch: {[m.owner_key for m in result.mismatches][:20]} "
+                           f"unit sums {result.unit_sums}")
+    span = periods.current_span(_local_day(due))
+    stale = await plans.verify_sales(span.code) + await plans.verify_sales(span.previous().code)
+    if stale:
+        raise RuntimeError(f"plan sales summary differs from the claims for: {stale[:20]}")
+    return f"{result.accounts} accounts, {result.transfers} transfers: consistent"
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[dt.datetime], Awaitable[str]]
+    cron: dict  # APScheduler CronTrigger fields, in the company's timezone
+
+
+def registry() -> dict[str, Job]:
+    payout_day = get_settings().app.payout_day
+    jobs = [
+        Job("period_close", period_close, {"day": 1, "hour": 2, "minute": 0}),
+        Job("payout_register", payout_register, {"day": payout_day, "hour": 6, "minute": 0}),
+        Job("points_release", points_release, {"hour": 3, "minute": 0}),
+        Job("points_expiry", points_expiry, {"hour": 3, "minute": 30}),
+        Job("expiry_warnings", expiry_warnings, {"hour": 9, "minute": 0}),
+        Job("ledger_verify", ledger_verify, {"hour": 4, "minute": 0}),
+    ]
+    return {job.name: job for job in jobs}
