@@ -28,6 +28,8 @@ from portal.ledger.routes import AdjustmentsController, PointsController
 from portal.rewards.routes import RewardRulesController
 from catalog.routes import (CatalogController, OrderQueueController, PrizeAdminController,
                             PrizeMediaController)
+from portal.periods.routes import FinanceController, PartnerActsController
+from scheduler.routes import JobsController
 from portal.plans.routes import FulfilmentController, PartnerPlanController, PlansController
 from portal.wiring import wire
 from portal.audit.routes import AuditController
@@ -44,14 +46,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
     wire()
 
+    scheduler_holder: dict = {}
+
     async def on_startup() -> None:
         db = engine()
         if is_sqlite():
             await prepare_sqlite(db.path)
         elif settings.db.pool:
             await db.start_connection_pool()
+        if settings.app.scheduler_in_app:  # every worker tries; one holds the leader lock and runs the jobs
+            from scheduler.runner import Scheduler
+
+            scheduler_holder["s"] = Scheduler()
+            scheduler_holder["s"].start()
 
     async def on_shutdown() -> None:
+        if "s" in scheduler_holder:
+            await scheduler_holder.pop("s").stop()
         db = engine()
         if is_sqlite():
             await db.close_pool()
@@ -95,6 +106,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PrizeMediaController,
             PrizeAdminController,
             OrderQueueController,
+            FinanceController,
+            PartnerActsController,
+            JobsController,
             api_router,
             static,
         ],

@@ -10,8 +10,18 @@ from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
 
-from portal.audit.services import SYSTEM
+from portal.i18n import N_
 from portal.settings import get_settings
+
+JOB_LABELS = {
+    "period_close": N_("Period close (1st of the month)"),
+    "payout_register": N_("Payout register (payout day)"),
+    "points_release": N_("Points release after holding"),
+    "points_expiry": N_("Points expiry"),
+    "expiry_warnings": N_("Warnings about expiring points"),
+    "ledger_verify": N_("Nightly ledger verification"),
+}
+RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
 
 def _local_day(due: dt.datetime) -> dt.date:
@@ -25,6 +35,8 @@ async def period_close(due: dt.datetime) -> str:
 
     day = _local_day(due)
     span = periods.current_span(day).previous()
+    from portal.audit.services import SYSTEM
+
     result = await close_period(span.code, SYSTEM, today=day)
     if result.already_closed:
         return f"{span.code}: already closed"
@@ -40,6 +52,8 @@ async def payout_register(due: dt.datetime) -> str:
     span = periods.current_span(_local_day(due)).previous()
     if await periods.status_of(span.code) != periods.CLOSED:
         raise RuntimeError(f"period {span.code} is not closed yet: close it before its payouts")
+    from portal.audit.services import SYSTEM
+
     added = await payouts.build_register(span.code, SYSTEM)
     return f"{span.code}: {added} lines added"
 

@@ -17,6 +17,9 @@ from portal.settings import get_settings
 
 OPEN, CLOSING, CLOSED = "open", "closing", "closed"
 STATUS_LABELS = {OPEN: N_("Open"), CLOSING: N_("Closing"), CLOSED: N_("Closed")}
+CLOSE_STAGE_LABELS = {"": N_("starting"), "lock": N_("locking the period"), "bonuses": N_("plan bonuses"),
+                      "payable": N_("moving cash to payable"), "acts": N_("writing acts"),
+                      "register": N_("building the payout register"), "closed": N_("done")}
 
 
 class PeriodClosed(DomainError):

@@ -72,6 +72,14 @@ def _order_statuses() -> dict[str, str]:
     return STATUS_LABELS
 
 
+def _period_labels() -> tuple[dict, dict, dict, dict, dict]:
+    from portal.periods.payouts import LINE_LABELS
+    from portal.periods.services import CLOSE_STAGE_LABELS, STATUS_LABELS
+    from scheduler.jobs import JOB_LABELS, RUN_LABELS
+
+    return STATUS_LABELS, CLOSE_STAGE_LABELS, LINE_LABELS, JOB_LABELS, RUN_LABELS
+
+
 def make_environment(settings: Settings) -> Environment:
     env = Environment(
         loader=FileSystemLoader(settings.templates_dir),
@@ -123,6 +131,11 @@ def make_environment(settings: Settings) -> Environment:
         METRIC_LABELS=plan_present.METRIC_LABELS,
         SCOPE_LABELS=plan_present.SCOPE_LABELS,
         order_status_labels=_order_statuses(),
+        period_status_labels=_period_labels()[0],
+        close_stage_labels=_period_labels()[1],
+        payout_labels=_period_labels()[2],
+        job_labels=_period_labels()[3],
+        job_status_labels=_period_labels()[4],
     )
     return env
 

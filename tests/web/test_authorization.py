@@ -140,6 +140,24 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("POST", "/manage/orders/{order_id:int}/{action:str}"): (only(*MANAGERS, ok=303),
                                                              {"order_id": "order_id", "action": "=confirm"}),
     ("GET", "/manage/orders/export/{fmt:str}"): (only(*MANAGERS), {"fmt": "=csv"}),
+    ("GET", "/finance"): (only("finance", "admin"), {}),
+    ("GET", "/finance/periods/{code:str}"): (only("finance", "admin"), {"code": "=2026-10"}),
+    ("GET", "/finance/periods/{code:str}/progress"): (only("finance", "admin"), {"code": "=2026-10"}),
+    ("GET", "/finance/periods/{code:str}/preview"): (only("finance", "admin"), {"code": "=2026-10"}),
+    ("POST", "/finance/periods/{code:str}/close"): (only("finance", "admin", ok=409), {"code": "current_period"}),
+    ("GET", "/finance/periods/{code:str}/acts.zip"): (only("finance", "admin"), {"code": "=2026-10"}),
+    ("GET", "/finance/acts/{act_id:int}"): (only("finance", "admin", ok=404), {"act_id": "=999999"}),
+    ("POST", "/finance/periods/{code:str}/acts/{partner_id:int}/regenerate"): (
+        only("finance", "admin", ok=404), {"code": "=2026-10", "partner_id": "partner_id"}),
+    ("GET", "/finance/payouts/{code:str}"): (only("finance", "admin"), {"code": "=2026-10"}),
+    ("POST", "/finance/payouts/{code:str}"): (only("finance", "admin", ok=404), {"code": "=2026-10"}),
+    ("POST", "/finance/payouts/{code:str}/build"): (only("finance", "admin", ok=404), {"code": "=2026-10"}),
+    ("GET", "/finance/payouts/{code:str}/export/{fmt:str}"): (only("finance", "admin"), {"code": "=2026-10",
+                                                                                        "fmt": "=csv"}),
+    ("GET", "/acts"): (only(*PARTNERS), {}),
+    ("GET", "/acts/{act_id:int}"): (only(*PARTNERS, ok=404), {"act_id": "=999999"}),
+    ("GET", "/admin/jobs"): (only("admin"), {}),
+    ("POST", "/admin/jobs/{name:str}/run"): (only("admin", ok=404), {"name": "=no_such_job"}),
     ("GET", "/api/v1/me"): ({"anon": 401, "*": 200}, {}),
     ("GET", "/api/schema"): (ANY, {}),
     ("GET", "/api/schema/openapi.json"): (ANY, {}),
@@ -177,6 +195,7 @@ class World:
     plan_key: str
     prize_id: int
     order_id: int
+    current_period: str
     photo_id: int
     users: dict[str, int]
     api_tokens: dict[str, str]
@@ -222,6 +241,7 @@ async def build_world() -> World:
     await give_points(partner_id, 100)
     order_id = await order(staff, prize_id)
     return World(
+        current_period=current_span().code,
         prize_id=prize_id,
         order_id=order_id,
         plan_key=(await Plan.select(Plan.plan_key).first())["plan_key"],
