@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, claims, ledger, plans, web
+from bench import catalog, claims, ledger, periods, plans, web
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -14,6 +14,7 @@ BENCHES = [
     (("ledger.",), ledger.bench_ledger),
     (("fulfilment.",), plans.bench_fulfilment),
     (("catalog.", "order."), catalog.bench_catalog),
+    (("period_close.",), periods.bench_period_close),
 ]
 
 

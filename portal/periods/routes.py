@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import zipfile
 from typing import Any
 
@@ -92,10 +93,11 @@ class FinanceController(Controller):
             async def run() -> None:
                 try:
                     await close_period(code, who, progress=lambda *a: None if started.done() else started.set_result(True))
-                except BaseException as exc:
+                except Exception as exc:  # shown on the page: refused at once, or kept in the period's close_error
                     if not started.done():
                         started.set_exception(exc)
-                    raise
+                    else:
+                        logging.getLogger("premia.periods").exception("close of %s stopped", code)
 
             _running[code] = asyncio.create_task(run())
             try:

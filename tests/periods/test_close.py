@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -153,10 +154,15 @@ async def test_a_period_that_is_not_over_cannot_be_closed():
     assert await Period.count().where(Period.status != "open") == 0
 
 
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None and not os.environ.get("CI"),
+                                   reason="pdftotext is not installed (apt-get install poppler-utils)")
+
+
 def _pdftotext(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@needs_poppler
 async def test_an_act_reads_back_with_the_partners_name_inn_and_the_total_in_words():
     world = await finished_period(partners=1, quantity=5)
     await close_period(world.span.code, SYSTEM)
