@@ -20,7 +20,20 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCH_DIR = ROOT / "var" / "bench"
+
+
+def _schema_tag() -> str:
+    """Datasets are kept per schema: a new migration means new datasets, never a stale file."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("**/piccolo_migrations/*.py")):
+        if ".venv" not in path.parts:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+BENCH_DIR = ROOT / "var" / "bench" / _schema_tag()
 CONNECTIONS = 32
 DURATION_S = int(os.environ.get("PREMIA_BENCH_SECONDS", "10"))
 

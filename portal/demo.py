@@ -132,6 +132,16 @@ async def _ensure_claims() -> None:
             "quantity": "10" if sku == "TT-R500" else "1", "serials": serial,
             "sold_on": (today - dt.timedelta(days=days_ago)).isoformat(), "amount": amount,
             "customer_city": "Москва"}, [])
+    # Last month's sales, approved below and closed, so finance has acts and a payout register to look at.
+    from portal.periods.services import current_span
+
+    last_month = current_span(today).previous()
+    for n, (sku, serial, amount) in enumerate([("TT-K24", "TT-100090", "45 990,00"), ("TT-K32", "TT-100091",
+                                                 "58 490,00"), ("TT-B100", "TB-200090", "32 400,00")], start=90):
+        await claims.submit(actor, {
+            "idempotency_key": f"demo-claim-{n:012d}", "item": f"p:{products[sku]}", "quantity": "1",
+            "serials": serial, "sold_on": (last_month.starts_on + dt.timedelta(days=n - 80)).isoformat(),
+            "amount": amount, "customer_city": "Казань"}, [])
     # The manager has approved the two oldest, so the dealer's dashboard shows points from the start.
     from portal.claims.tables import Claim
     from portal.errors import DomainError
@@ -139,7 +149,8 @@ async def _ensure_claims() -> None:
     manager = await user_for_session((await User.select(User.id).where(
         User.email == "manager@premia.example").first())["id"])
     for row in await Claim.select(Claim.id).where(Claim.idempotency_key.is_in(
-            ["demo-claim-000000000003", "demo-claim-000000000004"])):
+            ["demo-claim-000000000003", "demo-claim-000000000004", "demo-claim-000000000090",
+             "demo-claim-000000000091", "demo-claim-000000000092"])):
         try:
             await claims.decide(manager, row["id"], "approve")
         except DomainError:
@@ -205,6 +216,14 @@ async def _ensure_prizes(dealer_partner_id: int) -> None:
                         cause="demo:welcome-points")
 
 
+async def _close_last_month() -> None:
+    """Last month closed: acts for the demo dealer and a payout register (a no-op once closed)."""
+    from portal.periods.close import close_period
+    from portal.periods.services import current_span
+
+    await close_period(current_span().previous().code, SYSTEM)
+
+
 async def load_demo() -> list[DemoLogin]:
     active_ids = [await _ensure_partner(_partner_form(i)) for i in range(18)]
     # Two companies that applied themselves and wait for a manager.
@@ -226,6 +245,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_plans()
     await _ensure_claims()
     await _ensure_prizes(active_ids[0])
+    await _close_last_month()
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),
         DemoLogin("manager", "manager@premia.example", "менеджер: заявки партнёров, проверка продаж"),

@@ -14,7 +14,12 @@ async def test_demo_loads_once_and_twice_changes_nothing(client):
     from portal.claims.tables import Claim
     from portal.products.tables import Product
 
-    assert await Product.count() == 8 and await Claim.count() == 4
+    assert await Product.count() == 8 and await Claim.count() == 7
+    from portal.periods.services import current_span, status_of
+    from portal.periods.tables import Act
+
+    assert await status_of(current_span().previous().code) == "closed"  # last month: acts to look at
+    assert await Act.count() == 1
     from portal.ledger import services as ledger
 
     dealer = await Partner.select(Partner.id).where(Partner.inn == "7701000001").first()

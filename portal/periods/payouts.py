@@ -37,7 +37,7 @@ MOVES = {  # action -> (allowed from, to)
 async def _payable_of_period(code: str) -> dict[int, int]:
     rows = await Transfer.raw(
         "SELECT t.partner + 0 AS partner, SUM(t.amount) AS amount FROM ledger_transfer t "
-        "WHERE (t.key LIKE {} OR (t.key LIKE {} AND t.unit = 'kop')) "
+        "WHERE t.kind IN ('payable', 'plan_bonus') AND t.unit = 'kop' AND (t.key LIKE {} OR t.key LIKE {}) "
         "AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.reverses = t.id) GROUP BY t.partner",
         f"period:{code}:payable:%", f"plan:{code}:%")
     return {r["partner"]: int(r["amount"]) for r in rows if r["amount"]}

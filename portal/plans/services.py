@@ -114,12 +114,12 @@ async def rebuild_sales(code: str) -> int:
     async with write_transaction():
         await PlanSales.delete().where(PlanSales.period == code)
         rows = await Claim.raw(_RECOMPUTE, span.starts_on, span.ends_on)
-        if rows:
+        for start in range(0, len(rows), 500):  # bounded statements: SQLite caps the number of parameters
             await PlanSales.insert(*[PlanSales(
                 key=f"{r['partner']}:{code}:" + (f"p{r['product']}" if r["product"] is not None else f"j{r['job_type']}"),
                 partner=r["partner"], period=code, product=r["product"], job_type=r["job_type"],
                 quantity=r["quantity"], amount_kop=r["amount_kop"], points=r["points"], cash_kop=r["cash_kop"],
-                claims=r["claims"]) for r in rows])
+                claims=r["claims"]) for r in rows[start:start + 500]])
         await _bump(code)
     return len(rows)
 
