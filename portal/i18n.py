@@ -155,7 +155,17 @@ def format_points(points: int | None, locale: str | None = None) -> str:
 def format_number(value: int | float | Decimal | None, locale: str | None = None) -> str:
     if value is None:
         return ""
+    if isinstance(value, int):  # the common case, without Babel's ~45 µs per call
+        return format_points(value, locale)
     return format_decimal(value, locale=locale or get_locale())
+
+
+def format_hundredths(value: int, locale: str | None = None) -> str:
+    """An integer in hundredths as a decimal: 7999 -> '79,99', 8000 -> '80' (exact, no float)."""
+    group, decimal, minus, _suffix = _symbols(locale or get_locale())
+    whole, frac = divmod(abs(int(value)), 100)
+    text = _group(str(whole), group) + (f"{decimal}{frac:02d}".rstrip("0") if frac else "")
+    return (minus if value < 0 else "") + text
 
 
 def format_date(value: dt.date | dt.datetime | None, fmt: str = "medium", locale: str | None = None) -> str:

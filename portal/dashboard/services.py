@@ -17,5 +17,5 @@ async def dashboard_for(user: CurrentUser) -> dict:
         team_size = await accounts.team_size(user) if user.role == "partner_admin" else 0
         return {"kind": "partner", "partner": partner, "team_size": team_size,
                 "balances": await ledger.balances(user.partner_id), "expiring": await ledger.expiring(user.partner_id),
-                "plan": await plans.fulfilment_of(user.partner_id)}
+                "plan": await plans.fulfilment_of(user.partner_id, partner_group=partner["partner_group"] or "")}
     return {"kind": "company", "counts": await accounts.company_counts()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.i18n import N_, format_money, format_number, format_points, gettext as _, ngettext
+from portal.i18n import N_, format_hundredths, format_money, format_number, format_points, gettext as _, ngettext
 
 METRIC_LABELS = {"units": N_("units sold"), "revenue": N_("revenue"), "points": N_("points earned")}
 SCOPE_LABELS = {"all": N_("everything"), "category": N_("a category"), "products": N_("products (ids)")}
@@ -27,9 +27,7 @@ def bonus(value: int, unit: str) -> str:
 
 def pct(bp: int) -> str:
     """Basis points of a percent as people read them: 7999 -> "79,99 %" (rounded down, never up)."""
-    whole, frac = divmod(bp, 100)
-    text = format_number(whole) if not frac else format_number(bp / 100)
-    return f"{text}\u00a0%"
+    return f"{format_hundredths(bp)}\u00a0%"
 
 
 def to_go(tp) -> str:

@@ -298,12 +298,15 @@ class PartnerFulfilment:
     status: str
 
 
-async def fulfilment_of(partner_id: int, today: dt.date | None = None, code: str | None = None) -> PartnerFulfilment:
+async def fulfilment_of(partner_id: int, today: dt.date | None = None, code: str | None = None,
+                        partner_group: str | None = None) -> PartnerFulfilment:
     """A partner's plan for the current (or given) period, evaluated on its approved sales."""
     today = today or company_today()
     span = parse_code(code) if code else periods.current_span(today)
-    group = await Partner.select(Partner.partner_group).where(Partner.id == partner_id).first()
-    plan = await plan_for(partner_id, group["partner_group"] if group else "", span.code)
+    if partner_group is None:
+        group = await Partner.select(Partner.partner_group).where(Partner.id == partner_id).first()
+        partner_group = group["partner_group"] if group else ""
+    plan = await plan_for(partner_id, partner_group, span.code)
     if plan is None:
         return PartnerFulfilment(span, None, calc.PlanProgress(()), periods.OPEN)
     progress = calc.evaluate_plan(targets_of(plan), await sales_of(partner_id, span.code), span, today,
