@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from catalog.services import STATUS_LABELS
+from portal import exports
 from portal.i18n import N_, gettext as _
 
 COLUMNS = (N_("Order no."), N_("Placed"), N_("Status"), N_("Partner"), N_("Recipient"), N_("Phone"), N_("Address"),
@@ -27,26 +25,6 @@ def _total(rows: list[list]) -> list:
     return [_("Total"), "", "", "", "", "", "", "", sum(r[8] for r in rows), sum(r[9] for r in rows), ""]
 
 
-def to_csv(orders: list[dict]) -> bytes:
+def render(fmt: str, orders: list[dict]) -> tuple[bytes, str]:
     rows = _rows(orders)
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow([_(c) for c in COLUMNS])
-    writer.writerows(rows)
-    writer.writerow(_total(rows))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def to_xlsx(orders: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    rows = _rows(orders)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("orders")
-    ws.append([_(c) for c in COLUMNS])
-    for r in rows:
-        ws.append(r)
-    ws.append(_total(rows))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.render(fmt, "orders", [_(c) for c in COLUMNS], rows, _total(rows))

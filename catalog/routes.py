@@ -280,6 +280,5 @@ class OrderQueueController(Controller):
         if fmt not in ("csv", "xlsx"):
             raise NotFoundException()
         rows = await services.export_rows(status)
-        body, media = (export.to_csv(rows), "text/csv; charset=utf-8") if fmt == "csv" else (
-            export.to_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body, media = export.render(fmt, rows)
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="orders.{fmt}"'})

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from portal import exports
 from portal.i18n import N_, gettext as _
 
 COLUMNS = [
@@ -34,24 +32,6 @@ def headers() -> list[str]:
     return [_(title) for _key, title in COLUMNS]
 
 
-def to_csv(rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow(headers())
-    for row in rows:
-        writer.writerow(_cells(row))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
-
-
-def to_xlsx(rows: list[dict]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("claims")
-    ws.append(headers())
-    for row in rows:
-        cells = _cells(row)
-        ws.append([str(c) if not isinstance(c, (int, float, str)) else c for c in cells])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def render(fmt: str, rows: list[dict]) -> tuple[bytes, str]:
+    cells = [[str(c) if not isinstance(c, (int, float, str)) else c for c in _cells(row)] for row in rows]
+    return exports.render(fmt, "claims", headers(), cells)

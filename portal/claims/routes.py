@@ -189,14 +189,10 @@ class ReviewController(Controller):
         if fmt not in ("csv", "xlsx"):
             raise NotFoundException()
         rows = await services.export_rows(_filter(status, region, partner, product, flagged, order))
-        from portal.claims.export import to_csv, to_xlsx
+        from portal.claims.export import render
 
-        if fmt == "csv":
-            return Response(to_csv(rows), media_type="text/csv; charset=utf-8",
-                            headers={"content-disposition": 'attachment; filename="claims.csv"'})
-        return Response(to_xlsx(rows),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"content-disposition": 'attachment; filename="claims.xlsx"'})
+        body, media = render(fmt, rows)
+        return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="claims.{fmt}"'})
 
     @get("/{claim_id:int}", name="review_claim")
     async def show(self, request: Request, claim_id: FromPath[int]) -> Page:

@@ -9,11 +9,10 @@ makes each change happen once, so paid twice or paid -> unpaid -> paid never pay
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from portal.accounts.tables import Partner
+from portal import exports
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import write_transaction
@@ -150,33 +149,18 @@ async def register_of(code: str) -> Register:
 COLUMNS = (N_("Partner"), N_("INN"), N_("Bank"), N_("BIK"), N_("Account"), N_("Amount, roubles"), N_("Status"))
 
 
-def _rows(reg: Register) -> list[list]:
-    return [[l["legal_name"], l["inn"], l["bank_name"], l["bik"], l["settlement_account"],
-             f"{l['amount_kop'] // 100}.{l['amount_kop'] % 100:02d}", _(LINE_LABELS[l["status"]])] for l in reg.lines]
+def _money(kop: int) -> str:
+    return f"{kop // 100}.{kop % 100:02d}"
 
 
-def to_csv(reg: Register) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow([_(c) for c in COLUMNS])
-    writer.writerows(_rows(reg))
-    writer.writerow([_("Total"), "", "", "", "", f"{reg.total // 100}.{reg.total % 100:02d}", ""])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def to_xlsx(reg: Register) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("payouts")
-    ws.append([_(c) for c in COLUMNS])
-    for l in reg.lines:
-        ws.append([l["legal_name"], l["inn"], l["bank_name"], l["bik"], l["settlement_account"], l["amount_kop"] / 100,
-                   _(LINE_LABELS[l["status"]])])
-    ws.append([_("Total"), "", "", "", "", reg.total / 100, ""])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def render(fmt: str, reg: Register) -> tuple[bytes, str]:
+    """The register as CSV (amounts as "1234.56") or XLSX (numbers), with its total."""
+    as_text = fmt == "csv"
+    rows = [[l["legal_name"], l["inn"], l["bank_name"], l["bik"], l["settlement_account"],
+             _money(l["amount_kop"]) if as_text else l["amount_kop"] / 100, _(LINE_LABELS[l["status"]])]
+            for l in reg.lines]
+    total = [_("Total"), "", "", "", "", _money(reg.total) if as_text else reg.total / 100, ""]
+    return exports.render(fmt, "payouts", [_(c) for c in COLUMNS], rows, total)
 
 
 async def finance_summary() -> list[dict]:

@@ -175,8 +175,7 @@ class FinanceController(Controller):
         if fmt not in ("csv", "xlsx"):
             raise NotFoundException()
         reg = await payouts.register_of(code)
-        body, media = (payouts.to_csv(reg), "text/csv; charset=utf-8") if fmt == "csv" else (
-            payouts.to_xlsx(reg), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body, media = payouts.render(fmt, reg)
         return Response(body, media_type=media,
                         headers={"content-disposition": f'attachment; filename="payouts-{code}.{fmt}"'})
 

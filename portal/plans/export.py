@@ -1,10 +1,8 @@
-"""The manager's fulfilment table as CSV (for 1C) and XLSX (for Excel): one row per partner and target."""
+"""The manager's fulfilment table as a spreadsheet: one row per partner and target."""
 
 from __future__ import annotations
 
-import csv
-import io
-
+from portal import exports
 from portal.i18n import N_, gettext as _
 
 COLUMNS = (N_("Partner"), N_("Region"), N_("Group"), N_("Plan"), N_("Target"), N_("Measure"), N_("Goal"),
@@ -23,22 +21,5 @@ def _rows(table) -> list[list]:
     return out
 
 
-def to_csv(table) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow([_(c) for c in COLUMNS])
-    writer.writerows(_rows(table))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
-
-
-def to_xlsx(table) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(table.span.code)
-    ws.append([_(c) for c in COLUMNS])
-    for r in _rows(table):
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def render(fmt: str, table) -> tuple[bytes, str]:
+    return exports.render(fmt, table.span.code, [_(c) for c in COLUMNS], _rows(table))

@@ -103,8 +103,7 @@ class FulfilmentController(Controller):
             raise NotFoundException()
         code = _period(period)
         table = await services.fulfilment_table(code, region, group, risk == "1", sort, per_page=0)
-        body, media = (export.to_csv(table), "text/csv; charset=utf-8") if fmt == "csv" else (
-            export.to_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        body, media = export.render(fmt, table)
         return Response(body, media_type=media,
                         headers={"content-disposition": f'attachment; filename="fulfilment-{code}.{fmt}"'})
 

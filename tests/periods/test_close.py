@@ -225,7 +225,7 @@ async def test_the_register_export_totals_its_lines(client):
     world = await finished_period(partners=3)
     await close_period(world.span.code, SYSTEM)
     register = await payouts.register_of(world.span.code)
-    text = payouts.to_csv(register).decode("utf-8-sig")
+    text = payouts.render("csv", register)[0].decode("utf-8-sig")
     rows = [r.split(";") for r in text.strip().splitlines()]
     total = rows[-1][5]
     assert rows[-1][0] == "Итого"
