@@ -29,9 +29,9 @@ migrate: install
 demo: migrate
 	$(BIN)/premia demo
 
-# Local http: session and CSRF cookies without the Secure flag.
+# Local http: session and CSRF cookies without the Secure flag; the scheduler runs inside the server.
 run: demo
-	PREMIA_COOKIE_SECURE=false $(BIN)/premia serve --host $(HOST) --port $(PORT)
+	PREMIA_COOKIE_SECURE=false PREMIA_SCHEDULER_IN_APP=true $(BIN)/premia serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
