@@ -1,11 +1,13 @@
 """The scheduled jobs: when each is due, and a thin call into the same services the CLI uses.
 
-Each job takes its due time (aware, UTC) and returns a one-line summary for the job-run table.
+Each job takes its due time (aware, UTC) and returns its summary for the job-run table: a msgid and its
+parameters, translated when an admin reads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 from zoneinfo import ZoneInfo
@@ -24,6 +26,23 @@ JOB_LABELS = {
 RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
 
+def summary(msgid: str, **params) -> str:
+    """A job's result as stored: the msgid and its parameters (see ``summary_text``)."""
+    return json.dumps({"msgid": msgid, "params": params}, ensure_ascii=False)
+
+
+def summary_text(stored: str) -> str:
+    """A stored result in the reader's language (plain text from older rows is shown as it is)."""
+    from portal.i18n import gettext
+
+    try:
+        data = json.loads(stored)
+        message, params = data["msgid"], data["params"]
+        return gettext(message, **params)
+    except (ValueError, KeyError, TypeError):
+        return stored
+
+
 def _local_day(due: dt.datetime) -> dt.date:
     return due.astimezone(ZoneInfo(get_settings().app.timezone)).date()
 
@@ -39,9 +58,10 @@ async def period_close(due: dt.datetime) -> str:
 
     result = await close_period(span.code, SYSTEM, today=day)
     if result.already_closed:
-        return f"{span.code}: already closed"
-    return (f"{span.code}: {result.bonuses_posted} bonuses, {result.payable_posted} payables, "
-            f"{result.acts_written} acts, {result.register_lines} register lines")
+        return summary(N_("%(period)s: already closed"), period=span.code)
+    return summary(N_("%(period)s: %(bonuses)s bonuses, %(payables)s payables, %(acts)s acts, %(lines)s register "
+                      "lines"), period=span.code, bonuses=result.bonuses_posted, payables=result.payable_posted,
+                   acts=result.acts_written, lines=result.register_lines)
 
 
 async def payout_register(due: dt.datetime) -> str:
@@ -55,23 +75,22 @@ async def payout_register(due: dt.datetime) -> str:
     from portal.audit.services import SYSTEM
 
     added = await payouts.build_register(span.code, SYSTEM)
-    return f"{span.code}: {added} lines added"
+    return summary(N_("%(period)s: %(lines)s lines added"), period=span.code, lines=added)
 
 
 async def points_release(due: dt.datetime) -> str:
     from portal.ledger import services as ledger
 
-    return f"released {await ledger.release_due(today=_local_day(due))}"
+    return summary(N_("released %(n)s accruals"), n=await ledger.release_due(today=_local_day(due)))
 
 
 async def points_expiry(due: dt.datetime) -> str:
     from portal.ledger import services as ledger
 
-    return f"expired {await ledger.expire_due(today=_local_day(due))} lots"
+    return summary(N_("expired %(n)s lots"), n=await ledger.expire_due(today=_local_day(due)))
 
 
 async def expiry_warnings(due: dt.datetime) -> str:
-    from portal.i18n import N_
     from portal.ledger import services as ledger
     from portal.notifications.services import notify_partner
 
@@ -80,7 +99,7 @@ async def expiry_warnings(due: dt.datetime) -> str:
         await notify_partner(row["partner"], "points.expiring",
                              N_("%(points)s points expire on %(date)s: spend them in the prize catalogue."),
                              {"points": int(row["points"]), "date": str(row["first_on"])}, link="/catalog/")
-    return f"warned {len(rows)} partners"
+    return summary(N_("warned %(n)s partners"), n=len(rows))
 
 
 async def ledger_verify(due: dt.datetime) -> str:
@@ -98,7 +117,8 @@ async def ledger_verify(due: dt.datetime) -> str:
     stale = await plans.verify_sales(span.code) + await plans.verify_sales(span.previous().code)
     if stale:
         raise RuntimeError(f"plan sales summary differs from the claims for: {stale[:20]}")
-    return f"{result.accounts} accounts, {result.transfers} transfers: consistent"
+    return summary(N_("%(accounts)s accounts, %(transfers)s transfers: consistent"), accounts=result.accounts,
+                   transfers=result.transfers)
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,12 @@ def _period_labels() -> tuple[dict, dict, dict, dict, dict]:
     return STATUS_LABELS, CLOSE_STAGE_LABELS, LINE_LABELS, JOB_LABELS, RUN_LABELS
 
 
+def _job_result(stored: str) -> str:
+    from scheduler.jobs import summary_text
+
+    return summary_text(stored)
+
+
 def make_environment(settings: Settings) -> Environment:
     env = Environment(
         loader=FileSystemLoader(settings.templates_dir),
@@ -136,6 +142,7 @@ def make_environment(settings: Settings) -> Environment:
         payout_labels=_period_labels()[2],
         job_labels=_period_labels()[3],
         job_status_labels=_period_labels()[4],
+        job_result=_job_result,
     )
     return env
 

@@ -64,7 +64,7 @@ async def test_admins_see_the_jobs_and_their_last_runs(client):
     await runner.run_job("points_expiry", DUE)
     await f.login_as(client, Role.ADMIN)
     page = await client.get("/admin/jobs/")
-    assert "Сгорание баллов" in page.text and "успешно" in page.text
+    assert "Сгорание баллов" in page.text and "успешно" in page.text and "сгорело партий баллов: 0" in page.text
     response = await f.post_form(client, "/admin/jobs/ledger_verify/run")
     assert response.status_code == 303
     for _ in range(100):
