@@ -1,5 +1,5 @@
 """A Hypothesis state machine drives the ledger through earn, release, reverse, reserve, post, void,
-expire and adjust, against a simple model, and checks the ledger's invariants after every step."""
+expire, adjust and batch-posted plan bonuses, against a simple model, and checks the ledger's invariants after every step."""
 
 from __future__ import annotations
 
@@ -116,6 +116,15 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         self.model["available"] += points
         self.model["adjusted"] += points
+
+    @rule(points=st.integers(min_value=1, max_value=400))
+    def plan_bonus_in_a_batch(self, points: int) -> None:
+        spec = ledger.Spec(self.key("plan"), (None, "points_issued"), (self.partner_id, ledger.AVAILABLE), points,
+                           "plan_bonus")
+        assert self.run(ledger.post_batch([spec])) == 1
+        assert self.run(ledger.post_batch([spec])) == 0  # a close run again posts nothing new
+        self.model["available"] += points
+        self.model["earned"] += points
 
     @invariant()
     def balances_match_the_model_and_the_books(self) -> None:
