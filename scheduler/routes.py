@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromQuery
 
 
 from portal.web.responses import Page

@@ -9,7 +9,6 @@ import pytest
 from catalog import services
 from catalog.tables import Prize, PrizeOrder, PrizeVariant
 from portal.accounts.roles import Role
-from portal.audit.services import SYSTEM
 from portal.audit.tables import AuditEntry
 from portal.errors import Conflict
 from portal.ledger import services as ledger
@@ -173,7 +172,7 @@ async def test_checkout_refuses_an_unaffordable_cart_with_the_reason_and_keeps_t
     response = await f.post_form(client, "/catalog/checkout", {"token": "t1", "recipient": "Иван",
                                                                "address": DELIVERY.address, "phone": DELIVERY.phone})
     assert response.status_code == 409
-    assert "Недостаточно баллов" in response.text and f"Приз" in response.text
+    assert "Недостаточно баллов" in response.text and "Приз" in response.text
     assert await PrizeOrder.count() == 0
 
 

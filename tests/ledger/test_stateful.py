@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from portal.ledger import services as ledger
-from portal.ledger.tables import Lot, Transfer
+from portal.ledger.tables import Lot
 from tests import factories as f
 
 
