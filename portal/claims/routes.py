@@ -64,8 +64,11 @@ class ClaimsController(Controller):
         values.setdefault("idempotency_key", _new_key())
         values.setdefault("quantity", "1")
         values.setdefault("sold_on", company_today().isoformat())
-        return Page("claims/new.html", status_code=status, context={"values": values, "errors": errors,
-                                                                     "items": items, "editing": editing})
+        from portal.dashboard.services import estimate
+
+        return Page("claims/new.html", status_code=status, context={
+            "values": values, "errors": errors, "items": items, "editing": editing,
+            "e": await estimate(request.user, values)})
 
     @get("/", name="claims")
     async def index(self, request: Request, status: FromQuery[str] = "",
@@ -73,6 +76,15 @@ class ClaimsController(Controller):
         result = await services.claims_of(request.user, status=status, page=page_number(page))
         return Page("claims/list.html", context={"result": result, "status": status,
                                                   "labels": services.STATUS_LABELS})
+
+    @get("/earn", name="claim_earn")
+    async def earn(self, request: Request, item: FromQuery[str] = "", quantity: FromQuery[str] = "1",
+                   amount: FromQuery[str] = "", sold_on: FromQuery[str] = "") -> Page:
+        """The form's live "what you will earn" panel (htmx asks as the dealer types); writes nothing."""
+        from portal.dashboard.services import estimate
+
+        data = {"item": item, "quantity": quantity, "amount": amount, "sold_on": sold_on}
+        return Page("claims/_earn.html", context={"e": await estimate(request.user, data)})
 
     @get("/new", name="claim_new")
     async def new(self, request: Request, item: FromQuery[str] = "") -> Page:

@@ -5,6 +5,8 @@ Later domains (ledger, plans, claims) add their sections here; it only reads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from portal.accounts import services as accounts
 from portal.accounts.services import CurrentUser
 from portal.ledger import services as ledger
@@ -19,3 +21,53 @@ async def dashboard_for(user: CurrentUser) -> dict:
                 "balances": await ledger.balances(user.partner_id), "expiring": await ledger.expiring(user.partner_id),
                 "plan": await plans.fulfilment_of(user.partner_id, partner_group=partner["partner_group"] or "")}
     return {"kind": "company", "counts": await accounts.company_counts()}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a sale being registered would earn: the rewards now, and how it moves the plan."""
+
+    ready: bool
+    rewards: list[tuple[dict, int]] = field(default_factory=list)  # (rule, amount in its unit)
+    plan: list = field(default_factory=list)  # plans.services.WhatIf
+
+    @property
+    def points(self) -> int:
+        return sum(a for r, a in self.rewards if r["unit"] == "points")
+
+    @property
+    def kop(self) -> int:
+        return sum(a for r, a in self.rewards if r["unit"] == "kop")
+
+
+async def estimate(user: CurrentUser, data: dict) -> Estimate:
+    """The claim form's live "what you will earn": today's reward rules for what is typed so far, and the
+    plan's targets before and after this sale. Nothing is written; incomplete input gives ready=False."""
+    import datetime as dt
+
+    from portal.db import company_today
+    from portal.plans.calc import Item, Sums
+    from portal.products.services import parse_rubles, resolve_item
+    from portal.rewards import calc as rewards_calc
+    from portal.rewards import services as rewards
+
+    item = await resolve_item(str(data.get("item") or ""))
+    raw_qty = str(data.get("quantity") or "1").strip()
+    amount = parse_rubles(str(data.get("amount") or ""))
+    try:
+        sold_on = dt.date.fromisoformat(str(data.get("sold_on") or "")) if data.get("sold_on") else company_today()
+    except ValueError:
+        sold_on = company_today()
+    if item is None or not raw_qty.isdigit() or int(raw_qty) <= 0 or amount is None:
+        return Estimate(False)
+    partner = await accounts.get_partner(user.partner_id)  # type: ignore[arg-type]
+    product_id = item["id"] if item["kind"] == "product" else None
+    category = item.get("category", "") if product_id else ""
+    work = rewards_calc.Work(user.partner_id, partner["partner_group"] or "", product_id, category,
+                             item["id"] if item["kind"] == "job" else None, int(raw_qty), amount, sold_on)
+    earned = [(rule, value) for rule, value in await rewards.preview(work) if value > 0]
+    points = sum(v for r, v in earned if r["unit"] == "points")
+    kop = sum(v for r, v in earned if r["unit"] == "kop")
+    moves = await plans.what_if(user.partner_id, partner["partner_group"] or "", sold_on, Item(product_id, category),
+                                Sums(int(raw_qty), amount, points, kop, 1))
+    return Estimate(True, earned, moves)

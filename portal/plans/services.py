@@ -422,3 +422,26 @@ async def fulfilment_table(code: str, region: str = "", group: str = "", at_risk
     chunk = rows[(page - 1) * per_page: page * per_page + 1] if per_page else rows
     return FulfilmentTable(span, chunk[:per_page] if per_page else chunk, len(rows), page,
                            bool(per_page) and len(chunk) > per_page, regions, groups)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    target: calc.Target
+    before: calc.TargetProgress
+    after: calc.TargetProgress
+
+
+async def what_if(partner_id: int, partner_group: str, sold_on: dt.date, item: calc.Item, add: calc.Sums,
+                  today: dt.date | None = None) -> list[WhatIf]:
+    """How one more sale would move the partner's plan for the period it falls in (the claim form's
+    "what you will earn"): each target before and after, by the same function as the dashboard."""
+    span = span_of(sold_on, periods.kind())
+    plan = await plan_for(partner_id, partner_group, span.code)
+    if plan is None:
+        return []
+    today = today or company_today()
+    sales = await sales_of(partner_id, span.code)
+    after = dict(sales)
+    after[item] = after[item] + add if item in after else add
+    return [WhatIf(t, calc.evaluate_target(t, sales, span, today), calc.evaluate_target(t, after, span, today))
+            for t in targets_of(plan)]

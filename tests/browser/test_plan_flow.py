@@ -48,3 +48,25 @@ async def test_the_dealers_progress_bar_moves_when_a_manager_approves(live_serve
     await another_phone.goto(live_server + "/manage/fulfilment/")
     await expect(another_phone.locator("table.fulfilment")).to_contain_text("50\u00a0%")
     assert await _fits_the_screen(another_phone)
+
+
+async def test_the_claim_form_says_what_the_sale_will_earn_as_the_dealer_types(live_server, phone):
+    from portal.rewards import services as rewards
+
+    await rewards.save_rule(SYSTEM, rewards.RuleData.parse({
+        "name": "Котлы", "scope": "all", "kind": "per_unit", "value": "300", "unit": "points",
+        "valid_from": "2020-01-01"}))
+    await f.product(name="Котёл Термо 24", sku="TT-K24")
+    partner_id = await f.partner()
+    dealer = await f.user(Role.PARTNER_STAFF, partner_id)
+    await _sign_in(phone, live_server, await f.email_of(dealer))
+    await phone.wait_for_url("**/dashboard")
+    await phone.goto(live_server + "/claims/new")
+    await phone.get_by_label("Котёл Термо 24 (TT-K24)").check()
+    await phone.get_by_label("Количество").fill("2")
+    await phone.get_by_label("Сумма, ₽").fill("91 980")
+    earn = phone.locator("#earn")
+    await expect(earn).to_contain_text("Вы получите 600 баллов")
+    await phone.get_by_label("Количество").fill("3")
+    await expect(earn).to_contain_text("Вы получите 900 баллов")
+    assert await _fits_the_screen(phone)

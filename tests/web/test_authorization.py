@@ -78,6 +78,7 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/claims/items"): (only(*PARTNERS), {}),
     ("GET", "/claims"): (only(*PARTNERS), {}),
     ("GET", "/claims/new"): (only(*PARTNERS), {}),
+    ("GET", "/claims/earn"): (only(*PARTNERS), {}),
     ("POST", "/claims/new"): (only(*PARTNERS, ok=400), {}),
     ("GET", "/claims/{claim_id:int}"): (only(*PARTNERS), {"claim_id": "claim_id"}),
     ("GET", "/claims/{claim_id:int}/edit"): (only(*PARTNERS), {"claim_id": "claim_id"}),
