@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from catalog import services
 from catalog.forms import PrizeData
 from portal.audit.services import Actor
-from portal.db import write_transaction
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
 from portal.products.services import read_table
@@ -84,21 +83,11 @@ async def import_prizes(actor: Actor, table: bytes, filename: str, images_zip: b
             report.lines.append((line, code, problem))
             continue
         try:
-            rendered = await services.render_images(uploads) if uploads else []
+            _prize_id, created, added = await services.save_prize_with_images(actor, data, uploads)
         except DomainError as exc:
             report.lines.append((line, code, exc.message))
             continue
-        try:
-            async with write_transaction():  # the row and its images together, or neither
-                prize_id, created = await services.save_prize(actor, data)
-                report.images += await services.attach_images(actor, prize_id, rendered) if rendered else 0
-        except DomainError as exc:
-            services.remove_rendered(rendered)
-            report.lines.append((line, code, exc.message))
-            continue
-        except BaseException:
-            services.remove_rendered(rendered)
-            raise
+        report.images += added
         report.created += created
         report.updated += not created
     return report

@@ -185,17 +185,7 @@ class PrizeAdminController(Controller):
         try:
             parsed = PrizeData.parse(data)
             uploads = [await f.read() for f in files["images"]]
-            rendered = await services.render_images(uploads) if uploads else []
-            try:
-                from portal.db import write_transaction
-
-                async with write_transaction():
-                    pid, _created = await services.save_prize(actor(request), parsed, prize_id)
-                    if rendered:
-                        await services.attach_images(actor(request), pid, rendered)
-            except BaseException:
-                services.remove_rendered(rendered)
-                raise
+            pid, _created, _added = await services.save_prize_with_images(actor(request), parsed, uploads, prize_id)
         except ValidationFailed as exc:
             return await self._form(data, exc.errors, prize_id, status=400)
         except DomainError as exc:

@@ -24,7 +24,7 @@ from catalog.tables import (CartLine, DeliveryProfile, OrderEvent, OrderLine, Or
 from portal.accounts.services import CurrentUser
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import company_today, is_unique_violation, utcnow, write_transaction
+from portal.db import company_today, is_sqlite, is_unique_violation, utcnow, write_transaction
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.i18n import N_, gettext
 from portal.ledger import services as ledger
@@ -164,6 +164,22 @@ async def attach_images(actor: Actor, prize_id: int, rendered: list[dict]) -> in
             await PrizeImage.insert(PrizeImage(prize=prize_id, position=start + n, **values))
         await audit.record(actor, "prize.images_added", "prize", prize_id, after={"count": len(rendered)})
     return len(rendered)
+
+
+async def save_prize_with_images(actor: Actor, data: PrizeData, uploads: list[bytes],
+                                 prize_id: int | None = None) -> tuple[int, bool, int]:
+    """The prize and its new pictures together, or neither: every upload is checked and rendered first, then
+    the row and the image rows are written in one transaction; on any failure the renditions are removed.
+    Returns (prize id, created, images added)."""
+    rendered = await render_images(uploads) if uploads else []
+    try:
+        async with write_transaction():
+            pid, created = await save_prize(actor, data, prize_id)
+            added = await attach_images(actor, pid, rendered) if rendered else 0
+    except BaseException:
+        remove_rendered(rendered)
+        raise
+    return pid, created, added
 
 
 async def add_images(actor: Actor, prize_id: int, uploads: list[bytes]) -> int:
@@ -333,16 +349,10 @@ async def add_to_cart(user: CurrentUser, prize_id: int, variant_id: int | None, 
         await CartLine.raw(
             "INSERT INTO cart_line (key, \"user\", prize, variant, quantity) VALUES ({}, {}, {}, {}, {}) "
             "ON CONFLICT (key) DO UPDATE SET quantity = MIN(cart_line.quantity + excluded.quantity, 99)"
-            if _is_sqlite() else
+            if is_sqlite() else
             "INSERT INTO cart_line (key, \"user\", prize, variant, quantity) VALUES ({}, {}, {}, {}, {}) "
             "ON CONFLICT (key) DO UPDATE SET quantity = LEAST(cart_line.quantity + excluded.quantity, 99)",
             key, user.id, prize_id, variant_id, quantity)
-
-
-def _is_sqlite() -> bool:
-    from portal.db import is_sqlite
-
-    return is_sqlite()
 
 
 async def set_cart_quantity(user: CurrentUser, line_id: int, quantity: int) -> None:

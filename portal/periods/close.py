@@ -38,7 +38,6 @@ from portal.periods import services as periods
 from portal.periods.calc import Span, parse_code
 from portal.periods.tables import Act, Period
 from portal.plans import services as plans
-from portal.plans.tables import PlanSales
 from portal.settings import get_settings
 
 STAGES = ("lock", "bonuses", "payable", "acts", "register", "closed")
@@ -83,19 +82,6 @@ async def _stage(code: str, stage: str, done: int = 0, total: int = 0, progress:
         progress(stage, done, total)
 
 
-async def _sales_by_partner(code: str) -> dict[int, list[dict]]:
-    rows = await PlanSales.raw(
-        "SELECT s.partner + 0 AS partner, s.quantity + 0 AS quantity, s.amount_kop + 0 AS amount_kop, "
-        "s.points + 0 AS points, s.cash_kop + 0 AS cash_kop, "
-        "COALESCE(p.name || ' (' || p.sku || ')', j.name, '') AS name "
-        "FROM plan_sales s LEFT JOIN product p ON p.id = s.product LEFT JOIN job_type j ON j.id = s.job_type "
-        "WHERE s.period = {} AND s.claims > 0 ORDER BY s.partner, name", code)
-    out: dict[int, list[dict]] = {}
-    for r in rows:
-        out.setdefault(r["partner"], []).append(r)
-    return out
-
-
 def _bonus_lines(progress) -> list[tuple[str, int, int]]:
     lines = []
     for tp in progress.targets:
@@ -112,7 +98,7 @@ async def preview(code: str) -> list[PreviewRow]:
     span = _span(code)
     _span_, evaluated = await plans.evaluate_all(code, today=span.ends_on)
     bonus = {r.partner_id: r.progress for r in evaluated}
-    sales = await _sales_by_partner(code)
+    sales = await plans.sales_lines(code)
     names = {r["id"]: r["legal_name"] for r in await Partner.select(Partner.id, Partner.legal_name)}
     rows = []
     for pid in sorted(set(sales) | {p for p, pr in bonus.items() if pr.bonus_kop or pr.bonus_points}):
@@ -148,11 +134,9 @@ async def _bonuses(code: str, span: Span, actor: Actor) -> int:
 
 
 async def _payable(code: str, actor: Actor) -> int:
-    rows = await PlanSales.raw(
-        "SELECT partner + 0 AS partner, SUM(cash_kop) AS cash FROM plan_sales WHERE period = {} "
-        "GROUP BY partner HAVING SUM(cash_kop) > 0", code)
-    specs = [ledger.Spec(f"period:{code}:payable:{r['partner']}", (r["partner"], "cash_pending"),
-                         (r["partner"], "cash_payable"), int(r["cash"]), "payable", {"period": code}) for r in rows]
+    owed = await plans.cash_accrued_by_partner(code)
+    specs = [ledger.Spec(f"period:{code}:payable:{pid}", (pid, "cash_pending"), (pid, "cash_payable"), cash,
+                         "payable", {"period": code}) for pid, cash in owed.items()]
     return await ledger.post_batch(specs, actor.id)
 
 
@@ -174,7 +158,7 @@ def company_requisites() -> act_layout.Requisites:
 async def act_data(code: str, partner_ids: list[int] | None = None, version: int = 1) -> list[act_layout.ActData]:
     """The acts' content for the period: its approved sales per product and the plan bonuses."""
     span = _span(code)
-    sales = await _sales_by_partner(code)
+    sales = await plans.sales_lines(code)
     _s, evaluated = await plans.evaluate_all(code, today=span.ends_on)
     bonuses = {r.partner_id: _bonus_lines(r.progress) for r in evaluated}
     wanted = sorted(set(sales) | {p for p, lines in bonuses.items() if lines})
@@ -233,12 +217,17 @@ async def _acts(code: str, progress: Progress | None) -> int:
     return len(todo)
 
 
+def closable(code: str, today: dt.date | None = None) -> Span:
+    """The period, if it may be closed now: NotFound for a bad code, NotYetOver until its last day has passed."""
+    span = _span(code)
+    if (today or periods.company_today()) <= span.ends_on:
+        raise NotYetOver(code=code, day=(span.ends_on + dt.timedelta(days=1)).strftime("%d.%m.%Y"))
+    return span
+
+
 async def close_period(code: str, actor: Actor, progress: Progress | None = None,
                        today: dt.date | None = None) -> CloseResult:
-    span = _span(code)
-    today = today or periods.company_today()
-    if today <= span.ends_on:
-        raise NotYetOver(code=code, day=(span.ends_on + dt.timedelta(days=1)).strftime("%d.%m.%Y"))
+    span = closable(code, today)
     async with exclusive(f"period-close-{code}"):
         row = await periods.ensure(span)
         if row["status"] == periods.CLOSED:

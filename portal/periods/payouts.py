@@ -165,8 +165,9 @@ def render(fmt: str, reg: Register) -> tuple[bytes, str]:
 
 async def finance_summary() -> list[dict]:
     """Per period: cash accrued (approved sales and plan bonuses), payable on the register, and paid."""
-    accrued = {r["period"]: int(r["cash"] or 0) for r in await PayoutLine.raw(
-        "SELECT period, SUM(cash_kop) AS cash FROM plan_sales GROUP BY period")}
+    from portal.plans import services as plans
+
+    accrued = await plans.cash_accrued_by_period()
     bonus = {}
     for r in await Transfer.raw("SELECT key, amount FROM ledger_transfer WHERE kind = 'plan_bonus' AND unit = 'kop'"):
         code = r["key"].split(":")[1]

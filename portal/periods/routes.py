@@ -17,8 +17,8 @@ from litestar.response import File, Redirect, Response
 from portal.errors import DomainError
 from portal.periods import payouts
 from portal.periods import services as periods
-from portal.periods.close import act_root, close_period, preview, regenerate_act
-from portal.periods.tables import Act, Period
+from portal.periods.close import act_root, close_period, closable, preview, regenerate_act
+from portal.periods.tables import Act
 from portal.web.auth import partner_user, requires_roles
 from portal.web.helpers import actor, page_number
 from portal.web.responses import Page
@@ -38,6 +38,13 @@ async def _period_row(code: str) -> dict:
     return await periods.ensure(periods.span_for(code))
 
 
+async def _close_in_background(code: str, who) -> None:
+    try:
+        await close_period(code, who)
+    except Exception:  # kept in the period's close_error and shown on its page; "resume" runs it again
+        logging.getLogger("premia.periods").exception("close of %s stopped", code)
+
+
 def _act_file(row: dict):
     path = act_root() / row["file_name"]
     if not path.exists():
@@ -55,8 +62,7 @@ class FinanceController(Controller):
     async def dashboard(self) -> Page:
         spans = await periods.recent(8)
         rows = {r["period"]: r for r in await payouts.finance_summary()}
-        statuses = {r["code"]: r for r in await Period.select(Period.code, Period.status)}
-        return Page("periods/dashboard.html", context={"spans": spans[1:], "summary": rows, "statuses": statuses})
+        return Page("periods/dashboard.html", context={"spans": spans[1:], "summary": rows})
 
     @get("/periods/{code:str}", name="finance_period")
     async def period(self, code: FromPath[str], page: FromQuery[str] = "1") -> Page:
@@ -84,31 +90,18 @@ class FinanceController(Controller):
 
     @post("/periods/{code:str}/close", name="finance_period_close")
     async def close(self, request: Request, code: FromPath[str]) -> Any:
+        """Start (or resume) the close in this process and show its live progress; a period that is not over
+        is refused at once, with the page."""
         code = _code(code)
+        try:
+            closable(code)
+        except DomainError as exc:
+            return Page("periods/period.html", status_code=exc.status_code, context={
+                "p": await _period_row(code), "code": code, "acts": [], "page": 1, "has_next": False,
+                "error": exc.message, "today": periods.company_today()})
         task = _running.get(code)
         if task is None or task.done():
-            who = actor(request)
-            started = asyncio.get_running_loop().create_future()
-
-            async def run() -> None:
-                try:
-                    await close_period(code, who, progress=lambda *a: None if started.done() else started.set_result(True))
-                except Exception as exc:  # shown on the page: refused at once, or kept in the period's close_error
-                    if not started.done():
-                        started.set_exception(exc)
-                    else:
-                        logging.getLogger("premia.periods").exception("close of %s stopped", code)
-
-            _running[code] = asyncio.create_task(run())
-            try:
-                await asyncio.wait_for(asyncio.shield(started), timeout=10)
-            except DomainError as exc:
-                row = await _period_row(code)
-                return Page("periods/period.html", status_code=exc.status_code, context={
-                    "p": row, "code": code, "acts": [], "page": 1, "has_next": False, "error": exc.message,
-                    "today": periods.company_today()})
-            except asyncio.TimeoutError:
-                pass
+            _running[code] = asyncio.create_task(_close_in_background(code, actor(request)))
         return Redirect(path=f"/finance/periods/{code}", status_code=303)
 
     @get("/periods/{code:str}/acts.zip", name="finance_acts_zip")

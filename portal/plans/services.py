@@ -149,6 +149,33 @@ async def sales_of(partner_id: int, code: str) -> dict[calc.Item, calc.Sums]:
     return out.get(partner_id, {})
 
 
+async def sales_lines(code: str) -> dict[int, list[dict]]:
+    """Per partner, the period's approved sales per product or job, named: the lines of the acts."""
+    rows = await PlanSales.raw(
+        "SELECT s.partner + 0 AS partner, s.quantity + 0 AS quantity, s.amount_kop + 0 AS amount_kop, "
+        "s.points + 0 AS points, s.cash_kop + 0 AS cash_kop, "
+        "COALESCE(p.name || ' (' || p.sku || ')', j.name, '') AS name "
+        "FROM plan_sales s LEFT JOIN product p ON p.id = s.product LEFT JOIN job_type j ON j.id = s.job_type "
+        "WHERE s.period = {} AND s.claims > 0 ORDER BY s.partner, name", code)
+    out: dict[int, list[dict]] = {}
+    for r in rows:
+        out.setdefault(r["partner"], []).append(r)
+    return out
+
+
+async def cash_accrued_by_partner(code: str) -> dict[int, int]:
+    """The cash the period's approved sales accrued, per partner (what the close moves to payable)."""
+    rows = await PlanSales.raw(
+        "SELECT partner + 0 AS partner, SUM(cash_kop) AS cash FROM plan_sales WHERE period = {} "
+        "GROUP BY partner HAVING SUM(cash_kop) > 0", code)
+    return {r["partner"]: int(r["cash"]) for r in rows}
+
+
+async def cash_accrued_by_period() -> dict[str, int]:
+    rows = await PlanSales.raw("SELECT period, SUM(cash_kop) AS cash FROM plan_sales GROUP BY period")
+    return {r["period"]: int(r["cash"] or 0) for r in rows}
+
+
 async def awaiting_of(partner_id: int, span: Span) -> dict[calc.Item, calc.Sums]:
     """Submitted claims not yet decided, with the points today's rules would give them."""
     from portal.rewards import calc as rewards_calc
