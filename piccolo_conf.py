@@ -23,5 +23,6 @@ APP_REGISTRY = AppRegistry(
         "portal.plans.piccolo_app",
         "catalog.piccolo_app",
         "scheduler.piccolo_app",
+        "portal.revisions.piccolo_app",
     ]
 )

@@ -123,6 +123,7 @@ def wrk(url: str, headers: dict[str, str] | None = None, duration: int = DURATIO
 
 
 def login_cookie(base_url: str, email: str, password: str) -> str:
+    """Log in and return the Cookie header a browser would then send (session and CSRF cookies)."""
     with httpx.Client(base_url=base_url, follow_redirects=False) as client:
         client.get("/login")
         token = client.cookies["csrftoken"]
@@ -130,4 +131,4 @@ def login_cookie(base_url: str, email: str, password: str) -> str:
                                headers={"x-csrftoken": token})
         if response.status_code != 303:
             raise RuntimeError(f"login failed: {response.status_code}")
-        return client.cookies["premia_session"]
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())

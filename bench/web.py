@@ -34,7 +34,7 @@ def bench_baseline_and_dashboard() -> None:
 
     with serve("portal.app:create_app", portal_env(db)) as url:
         cookie = login_cookie(url, "dealer@premia.example", DEMO_PASSWORD)
-        headers = {"Cookie": f"premia_session={cookie}"}
+        headers = {"Cookie": cookie}
         wrk(url + "/dashboard", headers, duration=2)
         dash = wrk(url + "/dashboard", headers)
     if dash["bad"]:

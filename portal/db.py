@@ -316,7 +316,27 @@ def write_transaction():
     db = engine()
     if isinstance(db, SQLiteEngine):
         return db.transaction(transaction_type=TransactionType.immediate)
-    return db.transaction()
+    return _PostgresWrite(db)
+
+
+class _PostgresWrite:
+    """Piccolo's PostgreSQL transaction, then (outermost only, after a commit) the data revision flush:
+    the triggers only noted which partners the transaction touched (portal/revisions)."""
+
+    def __init__(self, db: Engine) -> None:
+        self._outermost = db.current_transaction.get() is None
+        self._txn = db.transaction()
+
+    async def __aenter__(self):
+        return await self._txn.__aenter__()
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        result = await self._txn.__aexit__(exception_type, exception, traceback)
+        if self._outermost:
+            from portal.revisions.services import flush
+
+            await flush()
+        return result
 
 
 def utcnow() -> dt.datetime:

@@ -108,7 +108,10 @@ def schema_template() -> Path | None:
 
 @pytest.fixture(autouse=True)
 async def db(schema_template, tmp_path):
-    """A fresh database for every test."""
+    """A fresh database for every test (and no page kept from another test's database)."""
+    from portal.web.pagecache import PAGES
+
+    PAGES.clear()
     database = engine()
     if schema_template is not None:
         path = tmp_path / "premia.sqlite3"

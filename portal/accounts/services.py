@@ -28,6 +28,8 @@ from portal.audit.services import Actor
 from portal.db import is_unique_violation, utcnow, write_transaction
 from portal.errors import Conflict, DomainError, NotFound, TooManyAttempts, ValidationFailed
 from portal.i18n import N_, gettext as _
+from portal.revisions import services as revisions
+from portal.revisions.services import Revision
 from portal.settings import get_settings
 
 
@@ -55,6 +57,7 @@ class CurrentUser:
     partner_name: str
     locale: str
     unread: int = 0  # notifications not yet read: the bell's number
+    revision: Revision | None = None  # the data revision of the user's partner at this request (pages key on it)
 
     @property
     def is_partner(self) -> bool:
@@ -92,14 +95,16 @@ def _current(row: dict) -> CurrentUser | None:
         partner_name=row["partner_name"] or "",
         locale=row["locale"] or "",
         unread=row.get("unread") or 0,
+        revision=revisions.from_row(row),
     )
 
 
 _SESSION_SQL = (
     'SELECT u.id, u.email, u.full_name, u.role, u.locale, p.id AS partner_id, '
     'p.legal_name AS partner_name, p.status AS partner_status, '
-    '(SELECT COUNT(*) FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL) AS unread '
-    'FROM user_session s JOIN portal_user u ON u.id = s."user" LEFT JOIN partner p ON p.id = u.partner '
+    '(SELECT COUNT(*) FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL) AS unread, '
+    + revisions.READ_COLUMNS +
+    ' FROM user_session s JOIN portal_user u ON u.id = s."user" LEFT JOIN partner p ON p.id = u.partner '
     "WHERE s.key_hash = {} AND s.expires_epoch > {} AND u.is_active = {}"
 )
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get
 from litestar.response import Redirect
 
-from portal.web.responses import Page
+from portal.web.pagecache import cached_page
 from portal.dashboard.services import dashboard_for
 from portal.web.auth import requires_login
 
@@ -18,8 +18,11 @@ class DashboardController(Controller):
         return Redirect(path="/dashboard" if request.user else "/login")
 
     @get("/dashboard", name="dashboard", guards=[requires_login])
-    async def dashboard(self, request: Request) -> Page:
-        return Page("home/dashboard.html", context={"d": await dashboard_for(request.user)})
+    async def dashboard(self, request: Request) -> Response:
+        async def context() -> dict:
+            return {"d": await dashboard_for(request.user)}
+
+        return await cached_page(request, "home/dashboard.html", context)
 
     @get("/healthz", name="health")
     async def health(self) -> dict:

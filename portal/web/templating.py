@@ -144,7 +144,26 @@ def make_environment(settings: Settings) -> Environment:
         job_status_labels=_period_labels()[4],
         job_result=_job_result,
     )
+    env.globals.update(nav_html=_kept(env, "_nav.html", "role"), lang_buttons=_kept(env, "_lang.html"))
     return env
+
+
+def _kept(env: Environment, template: str, param: str = ""):
+    """A page fragment that depends only on the language (and one parameter): rendered once, then reused.
+
+    The navigation and the language switch are on every page; rendering them each time cost more than
+    some whole pages. Parameters are few (roles), so the store stays small.
+    """
+    store: dict[tuple[str, str], Markup] = {}
+
+    def render(value: str = "") -> Markup:
+        key = (i18n.get_locale(), value)
+        html = store.get(key)
+        if html is None:
+            html = store[key] = Markup(env.get_template(template).render({param: value} if param else {}))
+        return html
+
+    return render
 
 
 def make_engine(settings: Settings) -> JinjaTemplateEngine:
