@@ -18,6 +18,7 @@ from catalog.markdown import render as render_markdown
 from portal.errors import DomainError, ValidationFailed
 from portal.web.auth import admin, manager, partner_admin, partner_user, requires_login
 from portal.web.helpers import actor, client_ip, form_dict, page_number
+from portal.web.pagecache import cached_page
 from portal.web.responses import Page
 
 UPLOAD_LIMIT = 64 * 1024 * 1024
@@ -46,12 +47,18 @@ class CatalogController(Controller):
 
     @get("/", name="catalog")
     async def shelf(self, request: Request, q: FromQuery[str] = "", category: FromQuery[str] = "",
-                    affordable: FromQuery[str] = "", sort: FromQuery[str] = "", page: FromQuery[str] = "1") -> Page:
-        shelf = await services.browse(request.user.partner_id, q, category, affordable == "1", sort, page_number(page))
-        context = {"s": shelf, "q": q, "category": category, "affordable": affordable, "sort": sort,
-                   "cart_count": await services.cart_count(request.user.id)}
-        partial = request.headers.get("hx-target") == "shelf"
-        return Page("catalog/_shelf.html" if partial else "catalog/shelf.html", context=context)
+                    affordable: FromQuery[str] = "", sort: FromQuery[str] = "", page: FromQuery[str] = "1") -> Response:
+        """The shelf, kept per data revision (prizes, stock and the partner's balance) and the cart's count."""
+        cart_count = await services.cart_count(request.user.id)
+        template = "catalog/_shelf.html" if request.headers.get("hx-target") == "shelf" else "catalog/shelf.html"
+
+        async def context() -> dict:
+            shelf = await services.browse(request.user.partner_id, q, category, affordable == "1", sort,
+                                          page_number(page))
+            return {"s": shelf, "q": q, "category": category, "affordable": affordable, "sort": sort,
+                    "cart_count": cart_count}
+
+        return await cached_page(request, template, context, q, category, affordable, sort, page, cart_count)
 
     @get("/prizes/{prize_id:int}", name="prize")
     async def prize(self, request: Request, prize_id: FromPath[int]) -> Page:

@@ -127,3 +127,47 @@ async def test_revisions_move_only_for_the_partner_touched():
         "name": "Правило", "scope": "all", "kind": "per_unit", "value": "1", "unit": "points",
         "valid_from": "2020-01-01"}))
     assert (await revisions.current(two)).reference > after[1].reference
+
+
+async def _shelf(client, query: str = "?sort=cheap&affordable=1") -> str:
+    response = await client.get("/catalog/" + query)
+    assert response.status_code == 200
+    return response.text
+
+
+async def _shelf_is_fresh(client, query: str = "?sort=cheap&affordable=1") -> str:
+    served = await _shelf(client, query)
+    PAGES.clear()
+    fresh = await _shelf(client, query)
+    assert served == fresh
+    hits = PAGES.hits
+    assert await _shelf(client, query) == fresh
+    assert PAGES.hits == hits + 1
+    return fresh
+
+
+async def test_the_kept_shelf_follows_prizes_stock_balance_and_cart(client):
+    pid, other = await f.partner(), await f.partner()
+    user_id = await f.login_as(client, Role.PARTNER_STAFF, pid)
+    me = await f.current(user_id)
+    rival = await f.dealer(other)
+    await shop.give_points(pid, 2000)
+    await shop.give_points(other, 5000)
+    drill = await shop.prize(points=1500, stock=1, name="Дрель ударная")
+    page = await _shelf_is_fresh(client)
+    assert "Дрель ударная" in page
+
+    await shop.prize(points=3000, name="Перфоратор")  # the catalogue grows, but it is not affordable yet
+    assert "Перфоратор" not in await _shelf_is_fresh(client)
+    await shop.give_points(pid, 1500)  # now it is
+    assert "Перфоратор" in await _shelf_is_fresh(client)
+
+    await shop.order(rival, drill)  # another partner takes the last drill
+    page = await _shelf_is_fresh(client)
+    assert "Дрель ударная" in page  # still shown, now out of stock: the page says so as a fresh one would
+
+    from catalog import services as catalog
+
+    before = await _shelf_is_fresh(client, "")
+    await catalog.add_to_cart(me, (await shop.prize(points=10, name="Рулетка")), None, 1)
+    assert await _shelf_is_fresh(client, "") != before
