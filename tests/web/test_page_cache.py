@@ -171,3 +171,27 @@ async def test_the_kept_shelf_follows_prizes_stock_balance_and_cart(client):
     before = await _shelf_is_fresh(client, "")
     await catalog.add_to_cart(me, (await shop.prize(points=10, name="Рулетка")), None, 1)
     assert await _shelf_is_fresh(client, "") != before
+
+
+async def test_the_polled_partials_show_an_approval_at_once(client):
+    """The dashboard polls /dashboard/balances and /dashboard/plan; a kept answer must move with the data."""
+    pid = await f.partner()
+    staff_id = await f.login_as(client, Role.PARTNER_STAFF, pid)
+    staff = await f.current(staff_id)
+    manager = await f.company()
+    product = await f.product()
+    await rewards.save_rule(SYSTEM, rewards.RuleData.parse({
+        "name": "Баллы", "scope": "all", "kind": "per_unit", "value": "250", "unit": "points",
+        "valid_from": "2020-01-01"}))
+    code = periods.current_span().code
+    await plans.save_plan(SYSTEM, _plan(code, pid, "4"))
+    claim_id = await f.claim(staff, product, quantity="2", sold_on=dt.date.today().isoformat())
+    for _ in range(2):  # the second poll of each is served from the cache
+        balances = (await client.get("/dashboard/balances")).text
+        plan = (await client.get("/dashboard/plan")).text
+    assert PAGES.hits == 2
+    assert 'data-balance="points_pending">0<' in balances
+    assert 'data-pct="0"' in plan
+    await claims.decide(manager, claim_id, "approve")
+    assert 'data-balance="points_pending">500<' in (await client.get("/dashboard/balances")).text
+    assert 'data-pct="5000"' in (await client.get("/dashboard/plan")).text
