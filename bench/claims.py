@@ -112,9 +112,16 @@ def queue_database(n: int) -> object:
                    rng.randint(1000, 20000000), at.date().isoformat(), f"BENCH-{n}-{i:08d}", "Москва",
                    rng.choice(statuses), int(rng.random() < 0.02), f"bench-{n}-{i}", str(at).replace("T", " "))
 
+    # History is loaded as a restore would: the guard that refuses claims in closed periods is off while
+    # the rows go in (they were registered before those periods closed), and back on afterwards.
+    from portal.periods.piccolo_migrations import periods_2026_11_23t12_45_00_000000 as guard
+
+    conn.execute("DROP TRIGGER claim_period_closed_insert")
     conn.executemany(
         "INSERT INTO claim (partner, submitted_by, product, quantity, amount_kop, sold_on, serials, customer_city,"
         " status, flagged, idempotency_key, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows())
+    for statement in guard.SQLITE:
+        conn.execute(statement)
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
