@@ -24,7 +24,7 @@ from catalog.tables import (CartLine, DeliveryProfile, OrderEvent, OrderLine, Or
 from portal.accounts.services import CurrentUser
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import company_today, is_sqlite, is_unique_violation, utcnow, write_transaction
+from portal.db import company_today, is_sqlite, is_unique_violation, read as db_read, utcnow, write_transaction
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.i18n import N_, gettext
 from portal.ledger import services as ledger
@@ -387,7 +387,7 @@ async def cart_of(user: CurrentUser) -> Cart:
 
 
 async def cart_count(user_id: int) -> int:
-    rows = await CartLine.raw("SELECT COALESCE(SUM(quantity), 0) AS n FROM cart_line WHERE \"user\" = {}", user_id)
+    rows = await db_read('SELECT COALESCE(SUM(quantity), 0) AS n FROM cart_line WHERE "user" = {}', user_id)
     return int(rows[0]["n"])
 
 

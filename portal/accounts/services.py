@@ -25,7 +25,7 @@ from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerStatus, R
 from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User, UserSession
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import is_unique_violation, utcnow, write_transaction
+from portal.db import is_unique_violation, read as db_read, utcnow, write_transaction
 from portal.errors import Conflict, DomainError, NotFound, TooManyAttempts, ValidationFailed
 from portal.i18n import N_, gettext as _
 from portal.revisions import services as revisions
@@ -130,7 +130,7 @@ async def end_session(token: str) -> None:
 
 async def user_for_session_token(token: str) -> CurrentUser | None:
     """The user behind a session cookie, in one query; None if expired, unknown or deactivated."""
-    rows = await UserSession.raw(_SESSION_SQL, _token_hash(token), int(time.time()), True)
+    rows = await db_read(_SESSION_SQL, _token_hash(token), int(time.time()), True)
     return _current(rows[0]) if rows else None
 
 
