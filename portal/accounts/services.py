@@ -56,7 +56,7 @@ class CurrentUser:
     partner_id: int | None
     partner_name: str
     locale: str
-    unread: int = 0  # notifications not yet read: the bell's number
+    unread: int = 0  # notifications not yet read, counted up to 100: the bell's number ("99+" above 99)
     revision: Revision | None = None  # the data revision of the user's partner at this request (pages key on it)
 
     @property
@@ -102,7 +102,9 @@ def _current(row: dict) -> CurrentUser | None:
 _SESSION_SQL = (
     'SELECT u.id, u.email, u.full_name, u.role, u.locale, p.id AS partner_id, '
     'p.legal_name AS partner_name, p.status AS partner_status, '
-    '(SELECT COUNT(*) FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL) AS unread, '
+    # the bell shows up to "99+": counting stops at 100, so a user with 10,000 unread costs what one with 100 does
+    '(SELECT COUNT(*) FROM (SELECT 1 FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL LIMIT 100) x) '
+    'AS unread, '
     + revisions.READ_COLUMNS +
     ' FROM user_session s JOIN portal_user u ON u.id = s."user" LEFT JOIN partner p ON p.id = u.partner '
     "WHERE s.key_hash = {} AND s.expires_epoch > {} AND u.is_active = {}"

@@ -67,6 +67,20 @@ async def test_approval_notifies_every_user_of_the_partner(client):
     assert '<span class="badge">' not in (await client.get("/dashboard")).text
 
 
+async def test_the_bell_counts_to_99_plus(client):
+    """A user who never reads notifications sees "99+", and each page still counts at most 100 rows."""
+    from portal.notifications.services import notify_partner
+
+    partner_id = await f.partner()
+    await f.login_as(client, Role.PARTNER_STAFF, partner_id)
+    for n in range(99):
+        await notify_partner(partner_id, "test", "Your registration was approved.", {"n": n})
+    assert '<span class="badge">99</span>' in (await client.get("/dashboard")).text
+    for n in range(30):
+        await notify_partner(partner_id, "test", "Your registration was approved.", {"n": n})
+    assert '<span class="badge">99+</span>' in (await client.get("/dashboard")).text
+
+
 async def test_approving_publishes_one_event_and_knows_nothing_of_points():
     seen: list[ClaimDecided] = []
 
