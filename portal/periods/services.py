@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from portal.db import company_today
+from portal.db import company_today, read as db_read
 from portal.errors import DomainError
 from portal.i18n import N_
 from portal.periods.calc import Span, parse_code, span_of
@@ -62,9 +62,9 @@ async def refuse_if_closed(code: str) -> None:
 
 async def closed_period_on(day: dt.date) -> str | None:
     """The code of the closing or closed period that ``day`` falls in, if any."""
-    row = await Period.select(Period.code).where(
-        (Period.starts_on <= day) & (Period.ends_on >= day) & (Period.status != OPEN)).first()
-    return row["code"] if row else None
+    rows = await db_read("SELECT code FROM period WHERE starts_on <= {} AND ends_on >= {} AND status <> {} LIMIT 1",
+                         day, day, OPEN)  # on every claim submitted: no query building
+    return rows[0]["code"] if rows else None
 
 
 async def refuse_if_closed_on(day: dt.date) -> None:

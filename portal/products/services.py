@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import write_transaction
+from portal.db import read as db_read, write_transaction
 from portal.errors import NotFound, ValidationFailed
 from portal.forms import Errors
 from portal.i18n import gettext as _
@@ -184,12 +184,14 @@ async def resolve_item(key: str) -> dict | None:
     kind, _, raw_id = key.partition(":")
     if not raw_id.isdigit():
         return None
+    # Read on every claim submitted and every live estimate: plain SQL, no query building.
     if kind == "p":
-        row = await Product.select().where((Product.id == int(raw_id)) & Product.is_active.eq(True)).first()
-        return row and {"kind": "product", **row}
+        rows = await db_read("SELECT id, sku, name, category, unit_price_kop, serial_pattern FROM product "
+                             "WHERE id = {} AND is_active = {}", int(raw_id), True)
+        return {"kind": "product", **rows[0]} if rows else None
     if kind == "j":
-        row = await JobType.select().where((JobType.id == int(raw_id)) & JobType.is_active.eq(True)).first()
-        return row and {"kind": "job", **row}
+        rows = await db_read("SELECT id, code, name FROM job_type WHERE id = {} AND is_active = {}", int(raw_id), True)
+        return {"kind": "job", **rows[0]} if rows else None
     return None
 
 
