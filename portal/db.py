@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from piccolo.engine import engine_finder
 from piccolo.engine.postgres import PostgresEngine
@@ -39,11 +39,6 @@ class _InlineConnection:
         return self.conn.in_transaction
 
     async def execute(self, sql: str, parameters=()):
-        if sql == "COMMIT":
-            # The commit waits for the disk (fsync, ~0.4 ms here): in a thread, the event loop serves
-            # other requests meanwhile. The write lock is held until it returns, so nothing else uses
-            # this connection.
-            return await asyncio.to_thread(self.conn.execute, sql)
         return self.conn.execute(sql, parameters or ())
 
     async def execute_fetchall(self, sql: str, parameters=()):
@@ -65,16 +60,24 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
     loop is fair and immediate, while waiting in SQLite's busy handler sleeps
     in growing steps (up to 100 ms) and turned a burst of 32 claims into
     second-long tails.
+
+    Group commit: a write transaction that runs inline is a SAVEPOINT inside one
+    physical transaction. When it ends and other writers are queued, it hands the
+    open transaction to the next one and waits; the last of the group COMMITs
+    once (one fsync for all) and tells the others. Each caller still returns only
+    after its work is durable, and a failed COMMIT fails every member. A member
+    that rolled back undid only its own savepoint.
     """
 
+    SAVEPOINT = "premia_txn"
     _write_lock: asyncio.Lock | None = None
+    _lock_handed_over = False
 
     async def __aenter__(self):
         if self._parent is not None:
             return self._parent
         if self.transaction_type != TransactionType.deferred:
-            self._write_lock = self.engine.write_lock()
-            await self._write_lock.acquire()
+            self._write_lock = await self.engine.acquire_write_lock()
         try:
             return await super().__aenter__()
         except BaseException:
@@ -88,9 +91,12 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
         if self.transaction_type != TransactionType.deferred:
             writer = self.engine.inline_writer()
             try:
-                # Never waits: a lock held by another process makes this fail at once, and the
-                # transaction then runs on a pooled connection whose thread may wait for it.
-                writer.conn.execute(f"BEGIN {self.transaction_type.value}")
+                if not writer.conn.in_transaction:
+                    # Never waits: a lock held by another process makes this fail at once, and the
+                    # transaction then runs on a pooled connection whose thread may wait for it.
+                    writer.conn.execute(f"BEGIN {self.transaction_type.value}")
+                # else: a group is open (this process holds SQLite's write lock): join it
+                writer.conn.execute(f"SAVEPOINT {self.SAVEPOINT}")
                 self._inline = True
                 return writer
             except sqlite3.OperationalError as exc:
@@ -102,9 +108,24 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
         if not self._inline:
             await super().begin()
 
+    async def commit(self):
+        if not self._inline:
+            return await super().commit()
+        self.connection.conn.execute(f"RELEASE {self.SAVEPOINT}")
+        self._committed = True
+
+    async def rollback(self):
+        if not self._inline:
+            return await super().rollback()
+        self.connection.conn.execute(f"ROLLBACK TO {self.SAVEPOINT}")
+        self.connection.conn.execute(f"RELEASE {self.SAVEPOINT}")
+        self._rolled_back = True
+
     async def __aexit__(self, exception_type, exception, traceback) -> bool:
         if self._parent:
             return exception is None
+        if self._inline:
+            return await self._exit_inline(exception)
         try:
             if exception:
                 if not self._rolled_back:
@@ -112,13 +133,32 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
             elif not self._committed and not self._rolled_back:
                 await self.commit()
         finally:
-            if self._inline:
-                await self.connection.rollback()  # only if a failed COMMIT left it open
-            else:
-                await self.engine.release(self.connection)
+            await self.engine.release(self.connection)
             self.engine.current_transaction.reset(self.context)
             if self._write_lock is not None:
                 self._write_lock.release()
+        return exception is None
+
+    async def _exit_inline(self, exception) -> bool:
+        conn = self.connection.conn
+        waiter = None
+        try:
+            try:
+                if exception:
+                    if not self._rolled_back:
+                        await self.rollback()
+                elif not self._committed and not self._rolled_back:
+                    await self.commit()
+            except BaseException as exc:  # the savepoint could not be ended: give up the whole group
+                self.engine.fail_group(conn, exc)
+                raise
+            waiter, self._lock_handed_over = self.engine.end_inline(conn, self._write_lock, joined=self._committed)
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            if self._write_lock is not None and not self._lock_handed_over:
+                self._write_lock.release()
+        if waiter is not None:
+            await waiter
         return exception is None
 
 
@@ -140,7 +180,7 @@ class PooledSQLiteEngine(SQLiteEngine):
     opening its own (SQLite gains nothing from more connections than cores).
     """
 
-    __slots__ = ("_pools", "_readers", "_write_locks", "_writers")
+    __slots__ = ("_pools", "_readers", "_write_locks", "_writers", "_queued", "_groups")
     SIZE = 6
     READ_BUSY_TIMEOUT_S = 0.05
 
@@ -150,6 +190,8 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._readers: dict[tuple[int, str], sqlite3.Connection] = {}
         self._write_locks: dict[int, asyncio.Lock] = {}
         self._writers: dict[tuple[int, str], _InlineConnection] = {}
+        self._queued: dict[int, int] = {}  # writers waiting for the write lock, per event loop
+        self._groups: dict[int, list] = {}  # ended transactions waiting for their group's COMMIT
 
     def inline_writer(self) -> _InlineConnection:
         key = (id(asyncio.get_running_loop()), self.path)
@@ -160,6 +202,81 @@ class PooledSQLiteEngine(SQLiteEngine):
             conn.execute("PRAGMA foreign_keys = 1")
             writer = self._writers[key] = _InlineConnection(conn)
         return writer
+
+    GROUP_MAX = 64
+
+    async def acquire_write_lock(self) -> asyncio.Lock:
+        lock = self.write_lock()
+        loop = asyncio.get_running_loop()
+        self._queued[id(loop)] = self._queued.get(id(loop), 0) + 1
+        try:
+            await lock.acquire()
+        except BaseException:
+            # Cancelled while queued: a group may have handed its open transaction to us. If nobody
+            # else is queued to take it, commit it now so its members are not left waiting.
+            self._queued[id(loop)] -= 1
+            if self._queued[id(loop)] == 0:
+                loop.create_task(self._commit_leftover())
+            raise
+        self._queued[id(loop)] -= 1
+        return lock
+
+    def end_inline(self, conn: sqlite3.Connection, lock: asyncio.Lock, joined: bool) -> tuple[Any, bool]:
+        """A grouped transaction ended (its savepoint released or rolled back), holding the write lock.
+
+        Returns (waiter, handed_over): waiter completes once the work is durable (None: nothing to wait
+        for); handed_over means the lock went on (to the next writer, or to the commit task that frees it
+        after COMMIT), so the caller must not release it.
+        """
+        loop = asyncio.get_running_loop()
+        members = self._groups.setdefault(id(loop), [])
+        if self._queued.get(id(loop), 0) > 0 and len(members) < self.GROUP_MAX:
+            if not joined:
+                return None, False  # rolled back: nothing of ours is pending; the next writer goes on
+            waiter = loop.create_future()
+            members.append(waiter)
+            lock.release()  # the next writer continues the open transaction
+            return waiter, True
+        self._groups[id(loop)] = []
+        task = loop.create_task(self._commit_group(conn, lock, members))
+        return (asyncio.shield(task) if joined else None), True
+
+    async def _commit_group(self, conn: sqlite3.Connection, lock: asyncio.Lock, members: list) -> None:
+        """COMMIT once for the group (the disk wait in a thread), tell every member, then free the lock."""
+        try:
+            try:
+                # The disk wait (fsync, ~0.4 ms here) in a thread: the event loop serves other requests.
+                await asyncio.to_thread(conn.execute, "COMMIT")
+            except BaseException as exc:
+                self.fail_group(conn, exc, members)
+                raise
+            for waiter in members:
+                if not waiter.done():
+                    waiter.set_result(None)
+        finally:
+            lock.release()
+
+    async def _commit_leftover(self) -> None:
+        lock = self.write_lock()
+        await lock.acquire()
+        loop_id = id(asyncio.get_running_loop())
+        writer = self._writers.get((loop_id, self.path))
+        if writer is None or not writer.conn.in_transaction:
+            lock.release()
+            return
+        members, self._groups[loop_id] = self._groups.get(loop_id, []), []
+        await self._commit_group(writer.conn, lock, members)
+
+    def fail_group(self, conn: sqlite3.Connection, exc: BaseException, members: list | None = None) -> None:
+        """Roll the physical transaction back and fail every member still waiting for it."""
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if members is None:
+            loop_id = id(asyncio.get_running_loop())
+            members, self._groups[loop_id] = self._groups.get(loop_id, []), []
+        for waiter in members:
+            if not waiter.done():
+                waiter.set_exception(exc)
 
     def write_lock(self) -> asyncio.Lock:
         loop_id = id(asyncio.get_running_loop())
