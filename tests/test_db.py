@@ -63,3 +63,31 @@ async def test_a_lone_writer_commits_at_once_and_the_next_one_starts_afresh():
         async with write_transaction():
             await audit.record(Actor(id=None, label="test"), "test.write", "test", f"lone{n}")
         assert await _count(f"lone{n}") == 1
+
+
+async def test_a_writer_cancelled_in_the_queue_does_not_strand_the_transaction_handed_to_it():
+    """The first writer hands its open transaction to a queued one, which is cancelled before it runs:
+    the first writer must still return, with its work durable."""
+    actor = Actor(id=None, label="test")
+    inside, go_on = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with write_transaction():
+            await audit.record(actor, "test.write", "test", "first")
+            inside.set()
+            await go_on.wait()
+
+    async def second() -> None:
+        async with write_transaction():
+            await audit.record(actor, "test.write", "test", "second")
+
+    one = asyncio.create_task(first())
+    await inside.wait()
+    two = asyncio.create_task(second())
+    await asyncio.sleep(0)  # the second writer queues for the lock
+    go_on.set()
+    await asyncio.sleep(0)  # the first ends, sees the second queued and hands it the open transaction
+    two.cancel()
+    await asyncio.wait_for(one, timeout=5)
+    assert await _count("first") == 1
+    assert await _count("second") == 0

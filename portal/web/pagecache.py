@@ -7,7 +7,7 @@ triggers move that revision with every committed change a partner can see (porta
 kept page is never older than the data. While a change is committed but not yet counted (PostgreSQL,
 a moment after each commit), pages are rendered afresh and not kept.
 
-Each worker keeps its own pages (bounded, least recently used out first); nothing is shared, so a
+Each worker keeps its own pages (up to a byte budget, least recently used out first); nothing is shared, so a
 worker can never serve another's stale copy.
 """
 
@@ -28,8 +28,11 @@ from portal.web.responses import Page
 
 
 class PageCache:
-    def __init__(self, size: int) -> None:
-        self.size = size
+    """At most ``budget`` bytes of pages; the least recently used go first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.bytes = 0
         self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self.hits = self.misses = 0
 
@@ -43,20 +46,28 @@ class PageCache:
         return body
 
     def put(self, key: Hashable, body: bytes) -> None:
+        if len(body) > self.budget // 8:
+            return  # one page never pushes out most of the others
+        old = self._pages.pop(key, None)
+        if old is not None:
+            self.bytes -= len(old)
         self._pages[key] = body
-        self._pages.move_to_end(key)
-        while len(self._pages) > self.size:
-            self._pages.popitem(last=False)
+        self.bytes += len(body)
+        while self.bytes > self.budget:
+            _, dropped = self._pages.popitem(last=False)
+            self.bytes -= len(dropped)
 
     def clear(self) -> None:
         self._pages.clear()
+        self.bytes = 0
         self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._pages)
 
 
-PAGES = PageCache(size=4096)
+# A worker keeps up to 48 MB of pages: ~4,000 dashboards (about 12 KB each) or ~3,000 shelf pages.
+PAGES = PageCache(budget=48 * 1024 * 1024)
 
 
 def page_key(request: Request, name: str, *params: Hashable) -> tuple | None:

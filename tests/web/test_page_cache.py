@@ -195,3 +195,16 @@ async def test_the_polled_partials_show_an_approval_at_once(client):
     await claims.decide(manager, claim_id, "approve")
     assert 'data-balance="points_pending">500<' in (await client.get("/dashboard/balances")).text
     assert 'data-pct="5000"' in (await client.get("/dashboard/plan")).text
+
+
+def test_the_cache_keeps_to_its_byte_budget_dropping_the_least_recently_used():
+    from portal.web.pagecache import PageCache
+
+    cache = PageCache(budget=8000)
+    for n in range(10):
+        cache.put(n, b"x" * 1000)
+        cache.get(0)  # page 0 stays in use
+    assert cache.bytes <= 8000 and len(cache) == 8
+    assert cache.get(0) is not None and cache.get(1) is None and cache.get(9) is not None
+    cache.put("big", b"x" * 1001)  # over an eighth of the budget: not kept
+    assert cache.get("big") is None and cache.bytes <= 8000
