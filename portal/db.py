@@ -304,15 +304,23 @@ class PooledSQLiteEngine(SQLiteEngine):
         bounded (indexes, LIMIT): a scan here would stall the loop, so long
         reports run in a transaction or in a worker.
         """
-        if self.current_transaction.get() is None and not self.log_queries:
+        if self.reads_inline():
             query, args = querystring.compile_string(engine_type=self.engine_type)
-            if query.lstrip()[:6].upper() == "SELECT":
-                try:
-                    return self._reader().execute(query, args).fetchall()
-                except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc):
-                        raise
+            if query.lstrip()[:6].upper() == "SELECT" and (rows := self.read_inline(query, args)) is not None:
+                return rows
         return await super().run_querystring(querystring, in_pool=in_pool)
+
+    def reads_inline(self) -> bool:
+        return self.current_transaction.get() is None and not self.log_queries
+
+    def read_inline(self, query: str, args) -> list[dict] | None:
+        """A read on the loop's reader connection; None if it met a lock (then take the pooled path)."""
+        try:
+            return self._reader().execute(query, args).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+        return None
 
     def _pool(self) -> _Pool:
         key = (id(asyncio.get_running_loop()), self.path)
@@ -477,15 +485,12 @@ async def read(sql: str, *args) -> list[dict]:
     query building costs ~40 µs, more than the indexed read itself. Elsewhere it is Piccolo's path.
     """
     db = engine()
-    if isinstance(db, PooledSQLiteEngine) and db.current_transaction.get() is None and not db.log_queries:
+    if isinstance(db, PooledSQLiteEngine) and db.reads_inline():
         query = _QMARK.get(sql)
         if query is None:
             query = _QMARK[sql] = sql.replace("{}", "?")
-        try:
-            return db._reader().execute(query, args).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
-                raise
+        if (rows := db.read_inline(query, args)) is not None:
+            return rows
     from piccolo.querystring import QueryString
 
     return await db.run_querystring(QueryString(sql, *args))

@@ -13,6 +13,7 @@ from typing import Any
 from piccolo.utils.encoding import dump_json
 
 from portal.audit.tables import AuditEntry
+from portal.db import utcnow
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ async def record(
     await AuditEntry.raw(
         "INSERT INTO audit_entry (at, actor_id, actor_label, action, object_type, object_id, before, after, ip) "
         "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
-        dt.datetime.now(dt.timezone.utc), actor.id, actor.label, action, object_type, str(object_id),
+        utcnow(), actor.id, actor.label, action, object_type, str(object_id),
         None if before is None else dump_json(_jsonable(before)),
         None if after is None else dump_json(_jsonable(after)), actor.ip)
 

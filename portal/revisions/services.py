@@ -12,8 +12,6 @@ from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
-GLOBAL = 0
-
 # Readers add these columns to the session query (portal.accounts.services); p is the partner row.
 READ_COLUMNS = (
     "COALESCE((SELECT r.rev FROM data_revision r WHERE r.scope = p.id), 0) AS partner_rev, "
@@ -60,12 +58,9 @@ async def flush() -> None:
 
 async def current(partner_id: int | None) -> Revision | None:
     """A partner's revision once every committed change is counted (requests read it with the session)."""
-    from piccolo.querystring import QueryString
-
-    from portal.db import engine, is_sqlite
+    from portal.db import is_sqlite, read
 
     if not is_sqlite():
         await flush()
-    rows = await engine().run_querystring(QueryString(
-        "SELECT " + READ_COLUMNS + " FROM (SELECT CAST({} AS BIGINT) AS id) p", partner_id))
+    rows = await read("SELECT " + READ_COLUMNS + " FROM (SELECT CAST({} AS BIGINT) AS id) p", partner_id)
     return from_row(rows[0])
