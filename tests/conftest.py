@@ -108,10 +108,12 @@ def schema_template() -> Path | None:
 
 @pytest.fixture(autouse=True)
 async def db(schema_template, tmp_path):
-    """A fresh database for every test (and no page kept from another test's database)."""
+    """A fresh database for every test (and no page or reference value kept from another test's database)."""
+    from portal.revisions.services import REFERENCE
     from portal.web.pagecache import PAGES
 
     PAGES.clear()
+    REFERENCE.clear()
     database = engine()
     if schema_template is not None:
         path = tmp_path / "premia.sqlite3"

@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.utils.encoding import dump_json
 
 from portal.audit.tables import AuditEntry
-from portal.db import utcnow
+from portal.db import utcnow, write
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ async def record(
 ) -> None:
     # One plain INSERT: every state change in the portal writes one of these, and building it through
     # the ORM cost more than the write itself. JSON is serialised as Piccolo's JSON column would.
-    await AuditEntry.raw(
+    await write(
         "INSERT INTO audit_entry (at, actor_id, actor_label, action, object_type, object_id, before, after, ip) "
         "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
         utcnow(), actor.id, actor.label, action, object_type, str(object_id),

@@ -25,7 +25,8 @@ from portal.audit import services as audit
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.forms import ClaimForm
 from portal.claims.tables import Claim, ClaimEvent, ClaimFlag, ClaimPhoto, ClaimSerial
-from portal.db import company_today, is_unique_violation, read as db_read, utcnow, write_transaction
+from portal.db import (company_today, is_unique_violation, read as db_read, utcnow, write as db_write,
+                       write_transaction)
 from portal.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
 from portal.i18n import N_, gettext as _
 from portal.media import images
@@ -77,9 +78,10 @@ def max_upload_bytes() -> int:
 
 async def _existing_for_key(partner_id: int, key: str) -> int | None:
     rows = await db_read("SELECT id, partner FROM claim WHERE idempotency_key = {}", key)
-    if not rows:
-        return None
-    row = rows[0]
+    return _first_of_key(rows[0], partner_id) if rows else None
+
+
+def _first_of_key(row: dict, partner_id: int) -> int:
     if row["partner"] != partner_id:  # a key is random; a clash across partners is an attack, not a retry
         raise Conflict(N_("The form has expired. Go back, reload the page and try again."))
     return row["id"]
@@ -126,11 +128,15 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
     if actor.partner_id is None:
         raise Forbidden()
     key = str(data.get("idempotency_key") or "")
-    if key and (existing := await _existing_for_key(actor.partner_id, key)) is not None:
+    # A retry is recognised up front when the work before the insert must not run twice: photos (Pillow),
+    # serials (the duplicate check would refuse the retry's own serials). Otherwise the unique key catches
+    # it at the insert, below, and the retry gets the first claim all the same.
+    if key and (photos or str(data.get("serials") or "").strip()) \
+            and (existing := await _existing_for_key(actor.partner_id, key)) is not None:
         return Submitted(existing, False)
-    item = await resolve_item(str(data.get("item") or ""))
+    item = await resolve_item(str(data.get("item") or ""), actor.revision)
     form = ClaimForm.parse(data, item, company_today())
-    await _refuse_closed_date(form.sold_on)
+    await _refuse_closed_date(form.sold_on, actor.revision)
     taken = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials)) \
         if form.serials else []
     if taken:
@@ -144,14 +150,12 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
     except images.ImageRejected as exc:
         raise ValidationFailed({"photos": exc.message}) from exc
     try:
-        claim_id = await _insert(actor, form, item, processed, ip)
+        claim_id, created = await _insert(actor, form, item, processed, ip)
     except Exception as exc:
         _remove_files(processed)
+        if "reporting period closed" in str(exc):  # the period closed since this request began
+            await _refuse_closed_date(form.sold_on)
         if is_unique_violation(exc):
-            if "idempotency" in str(exc):
-                existing = await _existing_for_key(actor.partner_id, form.idempotency_key)
-                if existing is not None:
-                    return Submitted(existing, False)
             if "serial" in str(exc):
                 await flag_serial_attempt(form.serials, actor.partner_id)
                 owned = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials))
@@ -159,40 +163,49 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
                 raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                                      serial=serial)}) from exc
         raise
-    return Submitted(claim_id, True)
+    if not created:
+        _remove_files(processed)
+    return Submitted(claim_id, created)
 
 
-async def _refuse_closed_date(day) -> None:
+async def _refuse_closed_date(day, revision=None) -> None:
     """A sale dated inside a closed (or closing) reporting period is a field error on the form."""
-    code = await periods.closed_period_on(day)
+    code = await periods.closed_period_on(day, revision)
     if code:
         raise ValidationFailed({"sold_on": _("Period %(code)s is closed: register this sale in the open period or "
                                              "ask a manager.", code=code)})
 
 
-async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: list, ip: str) -> int:
+async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: list, ip: str) -> tuple[int, bool]:
+    """Write the claim; (id, True), or (the first claim's id, False) when its idempotency key is taken."""
     now = utcnow()
     async with write_transaction():
         # Plain INSERTs (the path every sale from a phone takes): every column is given, as the ORM would.
-        rows = await Claim.raw(
+        rows = await db_write(
             "INSERT INTO claim (partner, submitted_by, product, job_type, quantity, amount_kop, sold_on, serials, "
             "customer_name, customer_city, customer_phone, comment, status, flagged, idempotency_key, created_at, "
             "decided_by, decided_at, decision_reason, decision_text) VALUES "
-            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, NULL, '', '') RETURNING id",
+            "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, NULL, NULL, '', '') "
+            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
             actor.partner_id, actor.id, item["id"] if item["kind"] == "product" else None,
             item["id"] if item["kind"] == "job" else None, form.quantity, form.amount_kop, form.sold_on,
             "\n".join(form.serials), form.customer_name, form.customer_city, form.customer_phone, form.comment,
             SUBMITTED, False, form.idempotency_key, now)
+        if not rows:
+            # A double tap or a retry. Read in this transaction: the first may be in the same commit group,
+            # not yet visible to other connections; ending this transaction waits until it is durable.
+            first = await db_write("SELECT id, partner FROM claim WHERE idempotency_key = {}", form.idempotency_key)
+            return _first_of_key(first[0], actor.partner_id), False
         claim_id = rows[0]["id"]
         if form.serials:
             await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
         await _attach_photos(claim_id, processed)
-        await ClaimEvent.raw("INSERT INTO claim_event (claim, from_status, to_status, actor, note, at) "
+        await db_write("INSERT INTO claim_event (claim, from_status, to_status, actor, note, at) "
                              "VALUES ({}, '', {}, {}, '', {})", claim_id, SUBMITTED, actor.id, now)
         await audit.record(actor.actor(ip), "claim.submitted", "claim", claim_id, after={
             "item": form.item_key, "quantity": form.quantity, "amount_kop": form.amount_kop,
             "sold_on": form.sold_on, "serials": form.serials, "photos": len(processed)})
-    return claim_id
+    return claim_id, True
 
 
 async def _attach_photos(claim_id: int, processed: list[images.ProcessedImage]) -> None:

@@ -51,7 +51,7 @@ async def estimate(user: CurrentUser, data: dict) -> Estimate:
     from portal.rewards import calc as rewards_calc
     from portal.rewards import services as rewards
 
-    item = await resolve_item(str(data.get("item") or ""))
+    item = await resolve_item(str(data.get("item") or ""), user.revision)
     raw_qty = str(data.get("quantity") or "1").strip()
     amount = parse_rubles(str(data.get("amount") or ""))
     try:

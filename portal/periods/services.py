@@ -13,6 +13,7 @@ from portal.errors import DomainError
 from portal.i18n import N_
 from portal.periods.calc import Span, parse_code, span_of
 from portal.periods.tables import Period
+from portal.revisions.services import REFERENCE, Revision
 from portal.settings import get_settings
 
 OPEN, CLOSING, CLOSED = "open", "closing", "closed"
@@ -60,10 +61,18 @@ async def refuse_if_closed(code: str) -> None:
         raise PeriodClosed(code=code)
 
 
-async def closed_period_on(day: dt.date) -> str | None:
-    """The code of the closing or closed period that ``day`` falls in, if any."""
+async def closed_period_on(day: dt.date, revision: Revision | None = None) -> str | None:
+    """The code of the closing or closed period that ``day`` falls in, if any.
+
+    Asked on every claim submitted: given the request's data revision, the answer is kept per worker
+    until a period (reference data) changes.
+    """
+    return await REFERENCE.get(revision, ("closed_period_on", day), lambda: _closed_period_on(day))
+
+
+async def _closed_period_on(day: dt.date) -> str | None:
     rows = await db_read("SELECT code FROM period WHERE starts_on <= {} AND ends_on >= {} AND status <> {} LIMIT 1",
-                         day, day, OPEN)  # on every claim submitted: no query building
+                         day, day, OPEN)
     return rows[0]["code"] if rows else None
 
 

@@ -17,6 +17,7 @@ from portal.errors import NotFound, ValidationFailed
 from portal.forms import Errors
 from portal.i18n import gettext as _
 from portal.products.tables import JobType, Product
+from portal.revisions.services import REFERENCE, Revision
 
 MAX_PRICE_KOP = 100_000_000_00  # 100 million roubles
 
@@ -179,18 +180,26 @@ async def item_choice(key: str) -> PickerItem | None:
     return PickerItem(key, item["name"], False, 0)
 
 
-async def resolve_item(key: str) -> dict | None:
-    """The product or job type behind a picker key, if it exists and is active."""
+async def resolve_item(key: str, revision: Revision | None = None) -> dict | None:
+    """The product or job type behind a picker key, if it exists and is active (do not change the dict).
+
+    Given the request's data revision, it is kept per worker until reference data changes: read on every
+    claim submitted and every live estimate.
+    """
     kind, _, raw_id = key.partition(":")
     if not raw_id.isdigit():
         return None
+    return await REFERENCE.get(revision, ("item", key), lambda: _read_item(kind, int(raw_id)))
+
+
+async def _read_item(kind: str, item_id: int) -> dict | None:
     # Read on every claim submitted and every live estimate: plain SQL, no query building.
     if kind == "p":
         rows = await db_read("SELECT id, sku, name, category, unit_price_kop, serial_pattern FROM product "
-                             "WHERE id = {} AND is_active = {}", int(raw_id), True)
+                             "WHERE id = {} AND is_active = {}", item_id, True)
         return {"kind": "product", **rows[0]} if rows else None
     if kind == "j":
-        rows = await db_read("SELECT id, code, name FROM job_type WHERE id = {} AND is_active = {}", int(raw_id), True)
+        rows = await db_read("SELECT id, code, name FROM job_type WHERE id = {} AND is_active = {}", item_id, True)
         return {"kind": "job", **rows[0]} if rows else None
     return None
 

@@ -64,3 +64,40 @@ async def current(partner_id: int | None) -> Revision | None:
         await flush()
     rows = await read("SELECT " + READ_COLUMNS + " FROM (SELECT CAST({} AS BIGINT) AS id) p", partner_id)
     return from_row(rows[0])
+
+
+class ReferenceValues:
+    """Values read from reference data (products, job types, periods …: scope 0), kept per worker while
+    the reference revision they were read under stands.
+
+    A request passes the revision it read with its session: a value is never older than that revision,
+    so a request sees what a read at its start would have seen. Without a revision (a change is
+    committed but not yet counted) the value is read afresh and not kept.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._reference: int | None = None
+        self._values: dict = {}
+
+    async def get(self, revision: Revision | None, key, load):
+        if revision is None:
+            return await load()
+        if revision.reference != self._reference:
+            if self._reference is not None and revision.reference < self._reference:
+                return await load()  # an older request still running: do not throw the newer values away
+            self._values, self._reference = {}, revision.reference
+        try:
+            return self._values[key]
+        except KeyError:
+            pass
+        value = await load()
+        if revision.reference == self._reference and len(self._values) < self._limit:
+            self._values[key] = value
+        return value
+
+    def clear(self) -> None:
+        self._values, self._reference = {}, None
+
+
+REFERENCE = ReferenceValues()
