@@ -243,6 +243,8 @@ class PooledSQLiteEngine(SQLiteEngine):
             return waiter, True
         self._groups[id(loop)] = []
         task = loop.create_task(self._commit_group(conn, lock, members))
+        if not joined:  # nobody awaits it: a failed COMMIT reaches its members, not the loop's error log
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
         return (asyncio.shield(task) if joined else None), True
 
     async def _commit_group(self, conn: sqlite3.Connection, lock: asyncio.Lock, members: list) -> None:

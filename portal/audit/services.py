@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from piccolo.utils.encoding import dump_json
 
 from portal.audit.tables import AuditEntry
@@ -49,13 +50,21 @@ async def record(
     after: dict | None = None,
 ) -> None:
     # One plain INSERT: every state change in the portal writes one of these, and building it through
-    # the ORM cost more than the write itself. JSON is serialised as Piccolo's JSON column would.
+    # the ORM cost more than the write itself.
     await write(
         "INSERT INTO audit_entry (at, actor_id, actor_label, action, object_type, object_id, before, after, ip) "
         "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
         utcnow(), actor.id, actor.label, action, object_type, str(object_id),
-        None if before is None else dump_json(_jsonable(before)),
-        None if after is None else dump_json(_jsonable(after)), actor.ip)
+        None if before is None else _json(before), None if after is None else _json(after), actor.ip)
+
+
+def _json(value: dict) -> str:
+    """msgspec (Litestar's encoder) writes the usual values ~20x faster than the stdlib; anything it does not
+    know goes the old way, as text."""
+    try:
+        return msgspec.json.encode(value).decode()
+    except TypeError:
+        return dump_json(_jsonable(value))
 
 
 @dataclass(frozen=True)
