@@ -6,12 +6,13 @@ import re
 import secrets
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response
 
+from portal.web.routing import get, post
 from catalog import export, importer, services
 from catalog.forms import Delivery, PrizeData
 from catalog.markdown import render as render_markdown

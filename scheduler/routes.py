@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
+from portal.web.routing import get, post
 from portal.db import utcnow
 from portal.web.auth import admin
 from portal.web.helpers import actor

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Controller, Request, Router, get
+from litestar import Controller, Request, Router
 
+from portal.web.routing import get
 from portal.web.auth import requires_login
 
 

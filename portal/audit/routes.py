@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 
-from litestar import Controller, get
+from litestar import Controller
 from litestar.params import FromQuery
 
 
 from portal.web.responses import Page
+from portal.web.routing import get
 from portal.audit import services
 from portal.web.auth import admin
 from portal.web.helpers import page_number

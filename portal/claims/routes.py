@@ -5,13 +5,14 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import File, Redirect, Response
 
+from portal.web.routing import get, post
 from portal.claims import bulk, services
 from portal.errors import DomainError, ValidationFailed
 from portal.media.images import ImageTooLarge

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response
 from litestar.response import Redirect
 
+from portal.web.routing import get
 from portal.web.pagecache import cached_page
 from portal.dashboard.services import dashboard_for
 from portal.web.auth import requires_login

@@ -9,11 +9,12 @@ import logging
 import zipfile
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response
 
+from portal.web.routing import get, post
 from portal.errors import DomainError
 from portal.periods import payouts
 from portal.periods import services as periods

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
+from portal.web.routing import get, post
 from portal.errors import ValidationFailed
 from portal.i18n import format_money
 from portal.products import services

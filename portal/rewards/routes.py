@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request
 from litestar.params import FromPath
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
+from portal.web.routing import get, post
 from portal.accounts import services as accounts
 from portal.errors import ValidationFailed
 from portal.rewards import services
