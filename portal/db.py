@@ -7,6 +7,7 @@ business rules: services decide what to write, this module only how.
 from __future__ import annotations
 
 import asyncio
+import functools
 import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING, Any
@@ -546,8 +547,17 @@ def is_unique_violation(exc: BaseException) -> bool:
 
 def company_today() -> dt.date:
     """Today in the company's timezone: what "today" means for sales dates and periods."""
-    from zoneinfo import ZoneInfo
+    return dt.datetime.now(_company_zone(_timezone_name())).date()
 
+
+def _timezone_name() -> str:
     from portal.settings import get_settings
 
-    return dt.datetime.now(ZoneInfo(get_settings().app.timezone)).date()
+    return get_settings().app.timezone
+
+
+@functools.lru_cache(maxsize=8)
+def _company_zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)

@@ -29,6 +29,8 @@ async def test_dealer_registers_a_sale_and_sees_it_in_their_list(client):
     assert response.status_code == 303
     claim = await Claim.select().first()
     assert claim["amount_kop"] == 4599050 and claim["serials"] == "TT-123456" and claim["status"] == "submitted"
+    assert response.headers["location"] == f"/claims/{claim['id']}?registered=1"
+    assert response.headers["x-content-type-options"] == "nosniff" and "content-security-policy" in response.headers
     page = await client.get(response.headers["location"])
     assert "Зарегистрировать ещё" in page.text
     listing = await client.get("/claims/")
