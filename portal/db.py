@@ -7,7 +7,6 @@ business rules: services decide what to write, this module only how.
 from __future__ import annotations
 
 import asyncio
-import functools
 import datetime as dt
 import sqlite3
 from typing import TYPE_CHECKING, Any
@@ -128,11 +127,7 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
         if self._inline:
             return await self._exit_inline(exception)
         try:
-            if exception:
-                if not self._rolled_back:
-                    await self.rollback()
-            elif not self._committed and not self._rolled_back:
-                await self.commit()
+            await self._finish(exception)
         finally:
             await self.engine.release(self.connection)
             self.engine.current_transaction.reset(self.context)
@@ -140,16 +135,20 @@ class _PooledSQLiteTransaction(SQLiteTransaction):
                 self._write_lock.release()
         return exception is None
 
+    async def _finish(self, exception) -> None:
+        """Roll back after an exception, else commit, unless the caller already did either."""
+        if exception:
+            if not self._rolled_back:
+                await self.rollback()
+        elif not self._committed and not self._rolled_back:
+            await self.commit()
+
     async def _exit_inline(self, exception) -> bool:
         conn = self.connection.conn
         waiter = None
         try:
             try:
-                if exception:
-                    if not self._rolled_back:
-                        await self.rollback()
-                elif not self._committed and not self._rolled_back:
-                    await self.commit()
+                await self._finish(exception)
             except BaseException as exc:  # the savepoint could not be ended: give up the whole group
                 self.engine.fail_group(conn, exc)
                 raise
@@ -547,17 +546,8 @@ def is_unique_violation(exc: BaseException) -> bool:
 
 def company_today() -> dt.date:
     """Today in the company's timezone: what "today" means for sales dates and periods."""
-    return dt.datetime.now(_company_zone(_timezone_name())).date()
-
-
-def _timezone_name() -> str:
-    from portal.settings import get_settings
-
-    return get_settings().app.timezone
-
-
-@functools.lru_cache(maxsize=8)
-def _company_zone(name: str):
     from zoneinfo import ZoneInfo
 
-    return ZoneInfo(name)
+    from portal.settings import get_settings
+
+    return dt.datetime.now(ZoneInfo(get_settings().app.timezone)).date()

@@ -76,8 +76,11 @@ def max_upload_bytes() -> int:
 
 # --- registering --------------------------------------------------------------------
 
+_KEY_OWNER = "SELECT id, partner FROM claim WHERE idempotency_key = {}"
+
+
 async def _existing_for_key(partner_id: int, key: str) -> int | None:
-    rows = await db_read("SELECT id, partner FROM claim WHERE idempotency_key = {}", key)
+    rows = await db_read(_KEY_OWNER, key)
     return _first_of_key(rows[0], partner_id) if rows else None
 
 
@@ -194,14 +197,14 @@ async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: li
         if not rows:
             # A double tap or a retry. Read in this transaction: the first may be in the same commit group,
             # not yet visible to other connections; ending this transaction waits until it is durable.
-            first = await db_write("SELECT id, partner FROM claim WHERE idempotency_key = {}", form.idempotency_key)
+            first = await db_write(_KEY_OWNER, form.idempotency_key)
             return _first_of_key(first[0], actor.partner_id), False
         claim_id = rows[0]["id"]
         if form.serials:
             await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
         await _attach_photos(claim_id, processed)
         await db_write("INSERT INTO claim_event (claim, from_status, to_status, actor, note, at) "
-                             "VALUES ({}, '', {}, {}, '', {})", claim_id, SUBMITTED, actor.id, now)
+                       "VALUES ({}, '', {}, {}, '', {})", claim_id, SUBMITTED, actor.id, now)
         await audit.record(actor.actor(ip), "claim.submitted", "claim", claim_id, after={
             "item": form.item_key, "quantity": form.quantity, "amount_kop": form.amount_kop,
             "sold_on": form.sold_on, "serials": form.serials, "photos": len(processed)})

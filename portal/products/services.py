@@ -193,7 +193,6 @@ async def resolve_item(key: str, revision: Revision | None = None) -> dict | Non
 
 
 async def _read_item(kind: str, item_id: int) -> dict | None:
-    # Read on every claim submitted and every live estimate: plain SQL, no query building.
     if kind == "p":
         rows = await db_read("SELECT id, sku, name, category, unit_price_kop, serial_pattern FROM product "
                              "WHERE id = {} AND is_active = {}", item_id, True)
