@@ -10,7 +10,7 @@ from litestar import Controller, Request
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Redirect, Response
+from litestar.response import Redirect, Response
 
 from portal.web.routing import get, post
 from catalog import export, importer, services
@@ -19,6 +19,7 @@ from catalog.markdown import render as render_markdown
 from portal.errors import DomainError, ValidationFailed
 from portal.web.auth import admin, manager, partner_admin, partner_user, requires_login
 from portal.web.helpers import actor, client_ip, form_dict, page_number
+from portal.web.media import media_response
 from portal.web.pagecache import cached_page
 from portal.web.responses import Page
 
@@ -160,13 +161,11 @@ class PrizeMediaController(Controller):
     guards = [requires_login]
 
     @get("/media/prizes/{name:str}", name="prize_image")
-    async def image(self, name: FromPath[str]) -> File:
-        path = services.media_root() / name
-        if not _MEDIA_NAME.match(name) or not path.exists():
+    async def image(self, name: FromPath[str]) -> Response:
+        if not _MEDIA_NAME.match(name):
             raise NotFoundException()
-        return File(path=path, media_type="image/webp", content_disposition_type="inline",
-                    headers={"cache-control": "private, max-age=31536000, immutable",
-                             "x-content-type-options": "nosniff"})
+        return await media_response(f"{services.MEDIA_FOLDER}/{name}", "image/webp",
+                                    "private, max-age=31536000, immutable")
 
 
 class PrizeAdminController(Controller):

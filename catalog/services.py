@@ -67,8 +67,12 @@ class NotOrderable(DomainError):
     msgid = N_("“%(name)s” can no longer be ordered.")
 
 
+MEDIA_FOLDER = "prizes"  # renditions' storage keys are "prizes/<name>"
+
+
 def media_root() -> Path:
-    return get_settings().app.var_dir / "media" / "prizes"
+    """Where the local storage backend keeps prize pictures (tests look at the files there)."""
+    return get_settings().app.var_dir / "media" / MEDIA_FOLDER
 
 
 # --- prizes ---------------------------------------------------------------------------------------
@@ -124,20 +128,17 @@ async def save_prize(actor: Actor, data: PrizeData, prize_id: int | None = None)
     return pid, created
 
 
-def _render_sync(data: bytes, root: Path, cap: int) -> dict:
+def _render_sync(data: bytes, cap: int) -> dict:
     image = images.load_normalised(data, cap, edge=max(edge for _n, edge in RENDITIONS))
-    root.mkdir(parents=True, exist_ok=True)
     out = {}
     for name, edge in RENDITIONS:
-        r = images.save_webp(image, root, edge)
+        r = images.save_webp(image, MEDIA_FOLDER, edge)
         out |= {f"{name}_name": r.name, f"{name}_width": r.width, f"{name}_height": r.height}
     return out
 
 
 def remove_rendered(files: list[dict]) -> None:
-    for f in files:
-        for name, _edge in RENDITIONS:
-            (media_root() / f[f"{name}_name"]).unlink(missing_ok=True)
+    images.remove(MEDIA_FOLDER, [f[f"{name}_name"] for f in files for name, _edge in RENDITIONS])
 
 
 async def render_images(uploads: list[bytes]) -> list[dict]:
@@ -147,7 +148,7 @@ async def render_images(uploads: list[bytes]) -> list[dict]:
     done: list[dict] = []
     try:
         for data in uploads:
-            done.append(await anyio.to_thread.run_sync(_render_sync, data, media_root(), cap))
+            done.append(await anyio.to_thread.run_sync(_render_sync, data, cap))
     except BaseException:
         remove_rendered(done)
         raise

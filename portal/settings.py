@@ -78,11 +78,38 @@ class AppSettings:
 
 
 @dataclass(frozen=True)
+class MediaSettings:
+    """Where uploaded photos and prize pictures live: this host's disk, or an S3-compatible store that every
+    host shares (several app hosts need the latter)."""
+
+    backend: str = "local"  # "local" or "s3"
+    s3_endpoint: str = ""  # e.g. http://127.0.0.1:9000; empty means AWS itself
+    s3_bucket: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""  # a folder inside the bucket, e.g. "premia/"
+
+
+def _media_settings() -> MediaSettings:
+    return MediaSettings(
+        backend=os.environ.get("PREMIA_MEDIA_BACKEND", "local"),
+        s3_endpoint=os.environ.get("PREMIA_S3_ENDPOINT", ""),
+        s3_bucket=os.environ.get("PREMIA_S3_BUCKET", ""),
+        s3_access_key=os.environ.get("PREMIA_S3_ACCESS_KEY", ""),
+        s3_secret_key=os.environ.get("PREMIA_S3_SECRET_KEY", ""),
+        s3_region=os.environ.get("PREMIA_S3_REGION", "us-east-1"),
+        s3_prefix=os.environ.get("PREMIA_S3_PREFIX", ""),
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     app: AppSettings
     db: DatabaseSettings
     security: SecuritySettings
     root: Path = field(default=ROOT)
+    media: MediaSettings = field(default_factory=MediaSettings)
 
     @property
     def templates_dir(self) -> Path:
@@ -153,6 +180,7 @@ def load_settings() -> Settings:
             session_max_age=int(os.environ.get("PREMIA_SESSION_MAX_AGE", str(14 * 24 * 3600))),
             invitation_days=int(os.environ.get("PREMIA_INVITATION_DAYS", "7")),
         ),
+        media=_media_settings(),
     )
 
 

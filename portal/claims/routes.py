@@ -19,6 +19,7 @@ from portal.media.images import ImageTooLarge
 from portal.db import company_today
 from portal.products.services import item_choice, search_items
 from portal.web.auth import manager, partner_user, requires_login
+from portal.web.media import media_response
 from portal.web.helpers import client_ip, page_number
 from portal.web.responses import Page, SeeOther
 
@@ -275,7 +276,7 @@ class PhotoController(Controller):
     guards = [requires_login]
 
     @get("/media/claims/{photo_id:int}/{size:str}", name="claim_photo")
-    async def photo(self, request: Request, photo_id: FromPath[int], size: FromPath[str]) -> File:
+    async def photo(self, request: Request, photo_id: FromPath[int], size: FromPath[str]) -> Response:
         if size not in ("display", "thumb"):
             raise NotFoundException()
         try:
@@ -283,7 +284,6 @@ class PhotoController(Controller):
         except DomainError as exc:
             raise NotFoundException() from exc
         name = row["display_name"] if size == "display" else row["thumb_name"]
-        return File(path=services.media_root() / name, media_type="image/jpeg", content_disposition_type="inline",
-                    headers={"cache-control": "private, max-age=86400", "x-content-type-options": "nosniff"})
+        return await media_response(f"{services.MEDIA_FOLDER}/{name}", "image/jpeg", "private, max-age=86400")
 
 

@@ -66,8 +66,12 @@ class DuplicateSerial(DomainError):
     msgid = N_("Serial %(serial)s is already registered in the program.")
 
 
+MEDIA_FOLDER = "claims"  # photos' storage keys are "claims/<name>"
+
+
 def media_root() -> Path:
-    return get_settings().app.var_dir / "media" / "claims"
+    """Where the local storage backend keeps claim photos (tests look at the files there)."""
+    return get_settings().app.var_dir / "media" / MEDIA_FOLDER
 
 
 def max_upload_bytes() -> int:
@@ -103,11 +107,11 @@ async def flag_serial_attempt(serials: list[str], partner_id: int) -> None:
 
 
 def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
-    root, cap = media_root(), max_upload_bytes()
+    cap = max_upload_bytes()
     done: list[images.ProcessedImage] = []
     try:
         for data in photos:
-            done.append(images.process(data, root, cap))
+            done.append(images.process(data, MEDIA_FOLDER, cap))
     except Exception:
         _remove_files(done)
         raise
@@ -115,9 +119,7 @@ def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
 
 
 def _remove_files(done: list[images.ProcessedImage]) -> None:
-    for p in done:
-        for name in (p.display.name, p.thumb.name):
-            (media_root() / name).unlink(missing_ok=True)
+    images.remove(MEDIA_FOLDER, [name for p in done for name in (p.display.name, p.thumb.name)])
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 What goes in is untrusted bytes; what comes out is a fresh JPEG we wrote
 ourselves: orientation applied, no EXIF (so no GPS), no trailing bytes
 (polyglots), at a bounded size. The type is decided by content, never by name.
-This module never touches the database.
+This module never touches the database; renditions are written through
+``portal.media.storage`` (this host's disk or a shared S3-compatible store).
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import io
 import secrets
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal.errors import DomainError
 from portal.i18n import N_
+from portal.media.storage import storage
 
 try:  # HEIC from iPhones, where the pillow-heif plugin is installed
     from pillow_heif import register_heif_opener
@@ -99,11 +100,23 @@ def _fit(image: Image.Image, edge: int) -> Image.Image:
     return copy
 
 
-def _save(image: Image.Image, root: Path, quality: int) -> Rendition:
+def _store(folder: str, name: str, image: Image.Image, fmt: str, content_type: str, **options) -> None:
+    out = io.BytesIO()
+    image.save(out, fmt, **options)
+    storage().put(f"{folder}/{name}", out.getvalue(), content_type)
+
+
+def _save(image: Image.Image, folder: str, quality: int) -> Rendition:
     name = secrets.token_hex(16) + ".jpg"
     # A fresh JPEG written by us: no EXIF, no ICC tricks, nothing after the end marker.
-    image.save(root / name, "JPEG", quality=quality)
+    _store(folder, name, image, "JPEG", "image/jpeg", quality=quality)
     return Rendition(name=name, width=image.width, height=image.height)
+
+
+def remove(folder: str, names: list[str]) -> None:
+    """Delete renditions that were written but are not going to be recorded (a failed save)."""
+    for name in names:
+        storage().delete(f"{folder}/{name}")
 
 
 def load_normalised(data: bytes, max_bytes: int, edge: int = DISPLAY_EDGE) -> Image.Image:
@@ -132,22 +145,21 @@ def load_normalised(data: bytes, max_bytes: int, edge: int = DISPLAY_EDGE) -> Im
     return image
 
 
-def save_webp(image: Image.Image, root: Path, edge: int, quality: int = 80) -> Rendition:
+def save_webp(image: Image.Image, folder: str, edge: int, quality: int = 80) -> Rendition:
     """A WebP rendition that fits ``edge``, under a random name (never the uploader's)."""
     fitted = _fit(image, edge)
     name = secrets.token_hex(16) + ".webp"
-    fitted.save(root / name, "WEBP", quality=quality, method=4)
+    _store(folder, name, fitted, "WEBP", "image/webp", quality=quality, method=4)
     return Rendition(name=name, width=fitted.width, height=fitted.height)
 
 
-def process(data: bytes, root: Path, max_bytes: int) -> ProcessedImage:
-    """Validate and normalise one upload; write a display size and a thumbnail under ``root``."""
+def process(data: bytes, folder: str, max_bytes: int) -> ProcessedImage:
+    """Validate and normalise one upload; store a display size and a thumbnail in ``folder``."""
     image = load_normalised(data, max_bytes)
-    root.mkdir(parents=True, exist_ok=True)
     display_image = _fit(image, DISPLAY_EDGE)
     thumb_image = _fit(display_image, THUMB_EDGE)
-    display = _save(display_image, root, 85)
-    thumb = _save(thumb_image, root, 80)
+    display = _save(display_image, folder, 85)
+    thumb = _save(thumb_image, folder, 80)
     # Both fingerprints come from the small copy: the same photo re-sent or re-saved matches.
     sha = hashlib.sha256(_fit(thumb_image, 64).tobytes()).hexdigest()
     return ProcessedImage(display=display, thumb=thumb, sha256=sha, dhash=_dhash(thumb_image))
