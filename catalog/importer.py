@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from catalog import services
@@ -77,8 +78,17 @@ async def import_prizes(actor: Actor, table: bytes, filename: str, images_zip: b
             if info.file_size > cap:  # the declared size, checked before inflating anything
                 problem = _("Image %(name)s is larger than %(mb)s MB.", name=name, mb=cap // (1024 * 1024))
                 break
-            with archive.open(info) as fh:  # type: ignore[union-attr]
-                uploads.append(fh.read(cap + 1))
+            if info.flag_bits & 0x1:  # encrypted: zipfile would ask for a password
+                problem = _("Image %(name)s is encrypted in the archive.", name=name)
+                break
+            try:
+                with archive.open(info) as fh:  # type: ignore[union-attr]
+                    uploads.append(fh.read(cap + 1))
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError,
+                    zlib.error):
+                # a bad CRC, a truncated member, an unknown compression method
+                problem = _("Image %(name)s is damaged in the archive.", name=name)
+                break
         if problem:
             report.lines.append((line, code, problem))
             continue

@@ -125,3 +125,33 @@ def test_descriptions_render_markdown_but_never_html_or_script_links():
     assert "<strong>Хлопок</strong>" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="javascript:' not in html and 'href="https://example.com"' in html
+
+
+def _damaged_zip() -> bytes:
+    """hood.jpg stored with a wrong CRC (a byte of its data flipped after writing); lamp.jpg marked encrypted."""
+    picture = f.jpeg(300, 200)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("hood.jpg", picture)
+        archive.writestr("lamp.jpg", picture)
+    data = bytearray(buf.getvalue())
+    at = data.index(picture[100:120])
+    data[at] ^= 0xFF
+    # the "encrypted" bit of lamp.jpg's central directory entry, the last one (zipfile clears it when writing)
+    data[data.rindex(b"PK\x01\x02") + 8] |= 0x1
+    return bytes(data)
+
+
+async def test_a_damaged_or_encrypted_picture_in_the_zip_is_reported_on_its_line_not_a_500(client):
+    table = ("code;category;name;points;stock;variants;images\n"
+             "HOOD-1;Мерч;Худи;2500;;;hood.jpg\n"
+             "LAMP-1;Мерч;Лампа;900;;;lamp.jpg\n"
+             "CUP-1;Мерч;Кружка;300;;;\n").encode("utf-8")
+    await f.login_as(client, Role.ADMIN)
+    response = await f.post_form(client, "/admin/prizes/import", {}, files={
+        "file": ("prizes.csv", table, "text/csv"),
+        "images_zip": ("images.zip", _damaged_zip(), "application/zip")})
+    assert response.status_code == 400
+    assert "Строка 2 (HOOD-1)" in response.text and "Строка 3 (LAMP-1)" in response.text
+    assert [r["code"] for r in await Prize.select(Prize.code)] == ["CUP-1"]
+    assert await PrizeImage.count() == 0
