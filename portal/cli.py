@@ -253,5 +253,51 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
                 proxy_headers=False, log_level="info", access_log=False)
 
 
+@main.command()
+@click.option("--to", "target", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="File to write (default: var/backups/premia-<UTC time>.sqlite3 or .pgdump).")
+@click.option("--media/--no-media", default=True, show_default=True,
+              help="SQLite: copy the local media folder beside the backup.")
+def backup(target: str | None, media: bool) -> None:
+    """A consistent copy of the database, taken while the portal keeps serving."""
+    from pathlib import Path
+
+    from portal import backup as b
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    folder = settings.app.var_dir / "backups"
+    try:
+        if settings.db.is_postgres:
+            result = b.backup_postgres(settings.db.url, Path(target or folder / b.default_name(suffix=".pgdump")))
+        else:
+            media_dir = settings.app.var_dir / "media" if media and settings.media.backend == "local" else None
+            result = b.backup_sqlite(settings.db.sqlite_path, Path(target or folder / b.default_name()), media_dir)
+    except b.BackupFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup: {result.path} ({result.size_bytes} bytes"
+               + (f", {result.media_files} media files)" if result.media_files else ")"))
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=str))
+@click.confirmation_option(prompt="Replace the database with this backup? The portal must be stopped.")
+def restore(source: str) -> None:
+    """SQLite: put a backup in place of the database (PostgreSQL: pg_restore, see docs/deploy.md)."""
+    from pathlib import Path
+
+    from portal import backup as b
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    if settings.db.is_postgres:
+        raise click.ClickException("on PostgreSQL restore with: pg_restore --clean --no-owner -d DATABASE_URL FILE")
+    try:
+        b.restore_sqlite(Path(source), settings.db.sqlite_path)
+    except b.BackupFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {source} into {settings.db.sqlite_path}; run 'premia ledger verify'")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
