@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BENCH  ?=
 
-.PHONY: run test bench install install-test migrate demo i18n clean
+.PHONY: run test bench soak install install-test migrate demo i18n clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Premia needs Python 3.11 or newer")'
@@ -38,6 +38,12 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python -m bench $(BENCH)
+
+# Two app hosts behind HAProxy on PostgreSQL, 50 users for 5 minutes, one host killed midway (bench/soak.py).
+soak: install-test
+	@command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || \
+		(apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy >/dev/null)
+	$(BIN)/python -m bench.soak
 
 # Re-extract messages and merge them into the catalogues; then translate the new ru entries.
 i18n: install
