@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 BENCH  ?=
+DB     ?= sqlite
 
 .PHONY: run test bench soak install install-test migrate demo i18n clean
 
@@ -36,8 +37,11 @@ run: demo
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# wrk loads the servers; `make bench DB=pg` runs the page, claim, queue and close benches on PostgreSQL too.
 bench: install-test
-	$(BIN)/python -m bench $(BENCH)
+	@command -v wrk >/dev/null 2>&1 || \
+		(apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null)
+	PREMIA_BENCH_DB=$(DB) $(BIN)/python -m bench $(BENCH)
 
 # Two app hosts behind HAProxy on PostgreSQL, 50 users for 5 minutes, one host killed midway (bench/soak.py).
 soak: install-test

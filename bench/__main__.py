@@ -18,10 +18,19 @@ BENCHES = [
 ]
 
 
+# What `make bench DB=pg` runs: the pages, claim submission, the review queue and the period close.
+ON_POSTGRES_TOO = {web.bench_baseline_and_dashboard, claims.bench_claim_submit, claims.bench_review_queue,
+                   periods.bench_period_close}
+
+
 def main(argv: list[str]) -> None:
+    from bench.common import ON_POSTGRES
+
     prefix = argv[0] if argv else ""
     ran = False
     for names, bench in BENCHES:
+        if ON_POSTGRES and bench not in ON_POSTGRES_TOO:
+            continue
         if not prefix or any(n.startswith(prefix) or prefix.startswith(n.rstrip(".")) for n in names):
             bench()
             ran = True

@@ -14,7 +14,7 @@ import time
 
 import httpx
 
-from bench.common import BENCH_DIR, ROOT, emit, portal_env, serve, wrk
+from bench.common import BENCH_DIR, ROOT, emit, dataset_env, portal_env, serve, wrk
 from bench.web import demo_database
 
 PRIZES = 2_000
@@ -47,7 +47,7 @@ def catalog_database() -> object:
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()
-    subprocess.run([sys.executable, "-m", "bench.catalog_seed", str(BUYERS)], env=portal_env(tmp), cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "bench.catalog_seed", str(BUYERS)], env=dataset_env(tmp), cwd=ROOT,
                    check=True, capture_output=True)
     tmp.rename(path)
     return path

@@ -74,7 +74,7 @@ def bench_claim_submit() -> None:
         baseline = wrk(url + "/")["rps"]
     photo = BENCH_DIR / "photo-1mp.jpg"
     photo.write_bytes(_one_megapixel_jpeg())
-    with serve("portal.app:create_app", portal_env(db)) as url:
+    with serve("portal.app:create_app", portal_env(db, pg_from=base_db)) as url:
         client = _login(url, "staff@premia.example")
         item = sqlite3.connect(db).execute("SELECT id FROM product WHERE sku = 'TT-R500'").fetchone()[0]
         cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())

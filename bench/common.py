@@ -36,9 +36,12 @@ def _schema_tag() -> str:
 BENCH_DIR = ROOT / "var" / "bench" / _schema_tag()
 CONNECTIONS = 32
 DURATION_S = int(os.environ.get("PREMIA_BENCH_SECONDS", "10"))
+# `make bench DB=pg`: the same datasets, copied into PostgreSQL (bench/pgdata.py); names get a "pg." prefix.
+ON_POSTGRES = os.environ.get("PREMIA_BENCH_DB", "sqlite") == "pg"
 
 
 def emit(name: str, value: float, unit: str) -> None:
+    name = ("pg." + name) if ON_POSTGRES else name
     print(json.dumps({"name": name, "value": round(value, 3), "unit": unit}, ensure_ascii=False), flush=True)
 
 
@@ -57,7 +60,8 @@ def finish_sqlite(path: Path) -> None:
         conn.execute("PRAGMA journal_mode=DELETE")
 
 
-def portal_env(sqlite_path: Path, **extra: str) -> dict[str, str]:
+def dataset_env(sqlite_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a process that builds a dataset: always the SQLite file."""
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)
     env.update({
@@ -65,6 +69,24 @@ def portal_env(sqlite_path: Path, **extra: str) -> dict[str, str]:
         "PREMIA_VAR_DIR": str(BENCH_DIR / "var"),
         "PREMIA_COOKIE_SECURE": "false",
     })
+    env.update(extra)
+    return env
+
+
+def portal_env(sqlite_path: Path, pg_from: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a portal process on this dataset. On PostgreSQL a fresh clone of the dataset
+    (``pg_from``: the dataset file the copy at ``sqlite_path`` was made from, if it is a copy)."""
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.update({
+        "PREMIA_SQLITE_PATH": str(sqlite_path),
+        "PREMIA_VAR_DIR": str(BENCH_DIR / "var"),
+        "PREMIA_COOKIE_SECURE": "false",
+    })
+    if ON_POSTGRES:
+        from bench.pgdata import clone_url
+
+        env["DATABASE_URL"] = clone_url(Path(pg_from or sqlite_path), ROOT)
     env.update(extra)
     return env
 

@@ -23,7 +23,7 @@ import threading
 import time
 from pathlib import Path
 
-from bench.common import BENCH_DIR, ROOT, emit, portal_env
+from bench.common import BENCH_DIR, ROOT, emit, dataset_env, portal_env
 from bench.web import demo_database
 
 PARTNERS = 10_000
@@ -115,7 +115,7 @@ def close_database() -> Path:
     conn.execute("ANALYZE")
     conn.close()
     subprocess.run([sys.executable, "-c", "import asyncio; from portal.plans.services import rebuild_sales; "
-                    f"asyncio.run(rebuild_sales({code!r}))"], env=portal_env(tmp), cwd=ROOT, check=True)
+                    f"asyncio.run(rebuild_sales({code!r}))"], env=dataset_env(tmp), cwd=ROOT, check=True)
     tmp.rename(path)
     return path
 
@@ -168,7 +168,7 @@ def bench_period_close() -> None:
     try:
         db = work / "close.sqlite3"
         shutil.copyfile(source, db)
-        env = portal_env(db, PREMIA_VAR_DIR=str(work / "var"))
+        env = portal_env(db, pg_from=source, PREMIA_VAR_DIR=str(work / "var"))
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "portal.cli", "period", "close", code], cwd=ROOT, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import sys
 
-from bench.common import BENCH_DIR, ROOT, emit, portal_env, serve, wrk
+from bench.common import BENCH_DIR, ROOT, emit, dataset_env, portal_env, serve, wrk
 from bench.web import demo_database
 
 PARTNERS = 2_000
@@ -85,7 +85,7 @@ def fulfilment_database(n: int) -> object:
     conn.execute("ANALYZE")
     conn.close()
     subprocess.run([sys.executable, "-c", "import asyncio, sys; from portal.plans.services import rebuild_sales; "
-                    f"asyncio.run(rebuild_sales({code!r}))"], env=portal_env(tmp), cwd=ROOT, check=True)
+                    f"asyncio.run(rebuild_sales({code!r}))"], env=dataset_env(tmp), cwd=ROOT, check=True)
     tmp.rename(path)
     return path
 

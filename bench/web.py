@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bench.common import BENCH_DIR, ROOT, emit, finish_sqlite, login_cookie, portal_env, serve, wrk
+from bench.common import BENCH_DIR, ROOT, emit, finish_sqlite, login_cookie, dataset_env, portal_env, serve, wrk
 
 
 def demo_database() -> object:
@@ -15,7 +15,7 @@ def demo_database() -> object:
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".building")
         tmp.unlink(missing_ok=True)
-        env = portal_env(tmp)
+        env = dataset_env(tmp)
         premia = [sys.executable, "-m", "portal.cli"]
         subprocess.run(premia + ["migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
         subprocess.run(premia + ["demo"], env=env, cwd=ROOT, check=True, capture_output=True)

@@ -248,9 +248,13 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     """Serve the portal with uvicorn."""
     import uvicorn
 
+    from portal.settings import get_settings
+
+    trusted = get_settings().proxy.forwarded_allow_ips
     click.echo(f"Premia is at http://{host}:{port}")
     uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
-                proxy_headers=False, log_level="info", access_log=False)
+                proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, log_level="info",
+                access_log=False)
 
 
 @main.command()

@@ -91,6 +91,13 @@ class MediaSettings:
     s3_prefix: str = ""  # a folder inside the bucket, e.g. "premia/"
 
 
+@dataclass(frozen=True)
+class ProxySettings:
+    # Addresses of the load balancers whose X-Forwarded-For/-Proto uvicorn believes (comma-separated); empty:
+    # none, the client address is the peer's. Behind HAProxy or nginx set it, or every user shares its IP.
+    forwarded_allow_ips: str = ""
+
+
 def _media_settings() -> MediaSettings:
     return MediaSettings(
         backend=os.environ.get("PREMIA_MEDIA_BACKEND", "local"),
@@ -110,6 +117,7 @@ class Settings:
     security: SecuritySettings
     root: Path = field(default=ROOT)
     media: MediaSettings = field(default_factory=MediaSettings)
+    proxy: ProxySettings = field(default_factory=ProxySettings)
 
     @property
     def templates_dir(self) -> Path:
@@ -181,6 +189,7 @@ def load_settings() -> Settings:
             invitation_days=int(os.environ.get("PREMIA_INVITATION_DAYS", "7")),
         ),
         media=_media_settings(),
+        proxy=ProxySettings(forwarded_allow_ips=os.environ.get("PREMIA_FORWARDED_ALLOW_IPS", "")),
     )
 
 
