@@ -273,4 +273,4 @@ async def test_the_register_export_totals_its_lines(client):
     rows = [r.split(";") for r in text.strip().splitlines()]
     total = rows[-1][5]
     assert rows[-1][0] == "Итого"
-    assert sum(int(r[5].replace(".", "")) for r in rows[1:-1]) == int(total.replace(".", "")) == register.total
+    assert sum(int(r[5].replace(",", "")) for r in rows[1:-1]) == int(total.replace(",", "")) == register.total
