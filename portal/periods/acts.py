@@ -11,9 +11,10 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from portal.periods.pdf import A4, Page, font_for, render
+from portal.periods.pdf import A4, Page, font_for, load_font, render
 from portal.periods.words import rubles_in_words
 
 MARGIN = 42.0
@@ -90,6 +91,14 @@ def _texts(data: ActData) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _column_titles() -> tuple[tuple[str, ...], ...]:
+    """Column titles wrapped inside their columns, keeping a margin (bold strokes draw wider than the advances):
+    the same for every act (any font an act embeds has the same advances for these characters)."""
+    page = Page(load_font())
+    return tuple(tuple(page.wrap(title, HEAD_SIZE, width - 8)) for title, width, _align in COLUMNS)
+
+
 def heading(data: ActData) -> str:
     return f"АКТ № {data.number} от {_date(data.date)}"
 
@@ -122,8 +131,7 @@ def layout(data: ActData) -> list[Page]:
         y += 6
     y += 6
 
-    # Column titles wrap inside their column (bold text is wider than the width table says: keep a margin).
-    titles = [page.wrap(title, HEAD_SIZE, width - 8) for title, width, _align in COLUMNS]
+    titles = _column_titles()
     head_lines = max(len(t) for t in titles)
 
     def header(pg: Page, top: float) -> float:

@@ -9,9 +9,10 @@ an act.
 
 A document whose text needs a character outside that cut (a legal name with ™, ö, Tatar or Kazakh letters)
 embeds instead a subset of the full DejaVu Sans (static/fonts/DejaVuSans.ttf, shipped with the project so
-that nothing depends on a system font) holding the usual cut plus exactly the characters it needs; these
-subsets are cached per process by their set of extra characters, so a run of acts with the same rare
-letters cuts the font once. Only a character that DejaVu Sans itself lacks still prints as "?".
+that nothing depends on a system font) holding the usual cut plus the 128-character ranges its text touches
+(Latin-1, Cyrillic Supplement, letterlike symbols...). Subsets are cached per process by those ranges, so a
+close cuts the font a few times, not once per name (a cut costs ~150 ms; such an act is ~33 KB instead of
+~17 KB). Only a character that DejaVu Sans itself lacks still prints as "?".
 
 The font is embedded as a Type0/CIDFontType2 with Identity-H encoding and a ToUnicode CMap, so text
 extraction (pdftotext, copy and paste, screen readers) gives back the exact Unicode text.
@@ -38,16 +39,28 @@ class Font:
     gids: dict[int, int]  # code point -> glyph id
     widths: dict[int, int]  # glyph id -> advance in 1/1000 em
     objects: tuple[bytes, bytes, bytes, bytes, bytes]  # Type0, CIDFont, descriptor, FontFile2, ToUnicode (bodies)
+    # Per character, for speed (a close lays out thousands of acts): its glyph as 4 hex digits, and its advance.
+    codes: dict[str, str] = field(default_factory=dict, compare=False)
+    advances: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for cp, gid in self.gids.items():
+            self.codes[chr(cp)] = f"{gid:04X}"
+            self.advances[chr(cp)] = self.widths.get(gid, 0)
 
     def encode(self, text: str) -> bytes:
-        gids = self.gids
-        fallback = gids.get(ord("?"), 0)
-        return "".join(f"{gids.get(ord(ch), fallback):04X}" for ch in text).encode("ascii")
+        codes = self.codes
+        fallback = codes.get("?", "0000")
+        return "".join([codes.get(ch, fallback) for ch in text]).encode("ascii")
+
+    def units(self, text: str) -> int:
+        """The advance of ``text`` in 1/1000 em (a character the font lacks counts as the "?" it prints as)."""
+        advances = self.advances
+        fallback = advances.get("?", 0)
+        return sum([advances.get(ch, fallback) for ch in text])
 
     def width(self, text: str, size: float) -> float:
-        gids, widths = self.gids, self.widths
-        fallback = gids.get(ord("?"), 0)
-        return sum(widths.get(gids.get(ord(ch), fallback), 0) for ch in text) * size / 1000
+        return self.units(text) * size / 1000
 
 
 def _stream(data: bytes, extra: str = "") -> bytes:
@@ -71,20 +84,23 @@ def _full_font() -> tuple[bytes, frozenset[int]]:
 
 def font_for(texts: Iterable[str]) -> Font:
     """The font for a document that prints ``texts``: the usual cut if it has every character, else a subset
-    of the full font with the usual cut's characters plus the missing ones (those the full font has)."""
+    of the full font with the usual cut's characters plus whole 128-character ranges around the missing ones
+    (Latin-1, Cyrillic Supplement, letterlike symbols...). A range rather than the exact characters: acts of
+    one region share a few ranges, so a close cuts the font a few times, not once per name (~150 ms each)."""
     base = load_font()
     missing = {ord(ch) for text in texts for ch in text} - base.gids.keys()
     if not missing:
         return base
-    extra = frozenset(cp for cp in missing if cp <= 0xFFFF) & _full_font()[1]  # 4-digit Identity-H codes
-    return _extended_font(extra) if extra else base
+    ranges = frozenset(cp >> 7 for cp in missing if cp <= 0xFFFF)  # 4-digit Identity-H codes
+    return _extended_font(ranges) if ranges else base
 
 
-@lru_cache(maxsize=256)
-def _extended_font(extra: frozenset[int]) -> Font:
+@lru_cache(maxsize=64)
+def _extended_font(ranges: frozenset[int]) -> Font:
     from fontTools import subset
 
-    data, _cmap = _full_font()
+    data, cmap = _full_font()
+    extra = {cp for cp in cmap if cp >> 7 in ranges}
     options = _subset_options()
     font = subset.load_font(io.BytesIO(data), options)
     cutter = subset.Subsetter(options)
@@ -93,7 +109,7 @@ def _extended_font(extra: frozenset[int]) -> Font:
     out = io.BytesIO()
     subset.save_font(font, out, options)
     # A subset's tag is six capital letters, different for a different subset (PDF 32000-1, 9.6.4).
-    digest = hashlib.sha256(",".join(map(str, sorted(extra))).encode()).digest()
+    digest = hashlib.sha256(",".join(map(str, sorted(ranges))).encode()).digest()
     tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
     return _build_font(out.getvalue(), f"{tag}+DejaVuSans")
 
@@ -173,23 +189,30 @@ class Page:
             gray, width, x1, self.height - y1, x2, self.height - y2))
 
     def wrap(self, text: str, size: float, width: float) -> list[str]:
-        """Split ``text`` into lines that fit ``width`` at ``size`` (by words; a too-long word is cut)."""
+        """Split ``text`` into lines that fit ``width`` at ``size`` (by words; a too-long word is cut).
+        Widths are summed in whole font units, word by word, so a line is measured once."""
+        units, limit = self.font.units, width * 1000 / size
+        space = units(" ")
         lines: list[str] = []
-        current = ""
+        current, used = "", 0
         for word in text.split():
-            candidate = f"{current} {word}" if current else word
-            if self.font.width(candidate, size) <= width:
-                current = candidate
+            need = units(word)
+            if current and used + space + need <= limit:
+                current, used = f"{current} {word}", used + space + need
+                continue
+            if not current and need <= limit:
+                current, used = word, need
                 continue
             if current:
                 lines.append(current)
-            while self.font.width(word, size) > width and len(word) > 1:
+            while need > limit and len(word) > 1:
                 cut = len(word)
-                while cut > 1 and self.font.width(word[:cut], size) > width:
+                while cut > 1 and units(word[:cut]) > limit:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            current = word
+                need = units(word)
+            current, used = word, need
         if current:
             lines.append(current)
         return lines or [""]
