@@ -98,10 +98,15 @@ async def _claim(job: str, key: str, due: dt.datetime, retry: bool) -> int | Non
     return rows[0]["id"] if rows else None
 
 
-async def _heartbeat(run_id: int, me: str) -> None:
-    """Renew the run's lease until cancelled; return when the row is no longer ours (taken over)."""
+async def _heartbeat(run_id: int, me: str, stop: asyncio.Event) -> bool:
+    """Renew the run's lease until ``stop`` is set (True); False as soon as the row is no longer ours (taken
+    over). Stopped by the event, never cancelled mid-statement, so no connection is left half-used."""
     while True:
-        await asyncio.sleep(heartbeat_s())
+        try:
+            await asyncio.wait_for(stop.wait(), heartbeat_s())
+            return True
+        except asyncio.TimeoutError:
+            pass
         now = utcnow()
         try:
             rows = await JobRun.raw(
@@ -111,7 +116,7 @@ async def _heartbeat(run_id: int, me: str) -> None:
             log.warning("job run %s: heartbeat failed", run_id, exc_info=True)
             continue
         if not rows:
-            return
+            return False
 
 
 async def run_job(name: str, due: dt.datetime, *, retry: bool = False, actor: Actor = SYSTEM,
@@ -126,16 +131,19 @@ async def run_job(name: str, due: dt.datetime, *, retry: bool = False, actor: Ac
     me = owner()
     ours = (JobRun.id == run_id) & (JobRun.owner == me)
     started = time.perf_counter()
+    stop = asyncio.Event()
     work = asyncio.ensure_future(job.run(due))
-    beat = asyncio.ensure_future(_heartbeat(run_id, me))
+    beat = asyncio.ensure_future(_heartbeat(run_id, me, stop))
     try:
         await asyncio.wait({work, beat}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        beat.cancel()
+        stop.set()
         if not work.done():
             work.cancel()  # the lease was lost (or this caller was cancelled): stop, the new owner runs it
             with contextlib.suppress(BaseException):
                 await work
+        with contextlib.suppress(BaseException):
+            await beat
     if work.cancelled():
         log.warning("job %s (%s): lease lost to another scheduler, stopped", name, key)
         return None

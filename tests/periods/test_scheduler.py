@@ -177,4 +177,5 @@ async def test_an_owner_whose_run_was_taken_over_stops_renewing(monkeypatch):
     await JobRun.insert(JobRun(key="ledger_verify@x", job="ledger_verify", due_at=DUE, status="running",
                                owner="someone-else:3:z"))
     row = await JobRun.select(JobRun.id).first()
-    await asyncio.wait_for(runner._heartbeat(row["id"], runner.owner()), 2)  # returns: the lease is not ours
+    renewed = await asyncio.wait_for(runner._heartbeat(row["id"], runner.owner(), asyncio.Event()), 2)
+    assert renewed is False  # it gave up at once: the lease is not ours
