@@ -179,3 +179,15 @@ async def test_an_owner_whose_run_was_taken_over_stops_renewing(monkeypatch):
     row = await JobRun.select(JobRun.id).first()
     renewed = await asyncio.wait_for(runner._heartbeat(row["id"], runner.owner(), asyncio.Event()), 2)
     assert renewed is False  # it gave up at once: the lease is not ours
+
+
+async def test_admins_see_where_a_running_job_runs_and_when_it_last_renewed_its_lease(client):
+    from portal.db import utcnow
+
+    now = utcnow()
+    await JobRun.insert(JobRun(key=runner.run_key("period_close", DUE), job="period_close", due_at=DUE,
+                               status="running", host="app-2", owner="app-2:41:ab", heartbeat_at=now,
+                               lease_until=now + dt.timedelta(minutes=2)))
+    await f.login_as(client, Role.ADMIN)
+    page = await client.get("/admin/jobs/")
+    assert "на app-2, последний отклик" in page.text
