@@ -110,3 +110,13 @@ def test_the_helper_escapes_only_text():
     body = exports.to_csv(["a"], [[LINK, SUM, "+7 900", "\tx", "\rx", "ok", -3, 2.5, exports.rubles(-12345), None]])
     row = _csv_cells(body)[1]
     assert row == ["'" + LINK, "'" + SUM, "'+7 900", "'\tx", "'\rx", "ok", "-3", "2,5", "-123,45", ""]
+
+
+def test_the_import_report_escapes_formulas_too():
+    from portal.claims import bulk
+
+    result = bulk.ImportResult()
+    result.rows.append(bulk.RowResult(2, bulk.REFUSED, None, LINK))
+    name = bulk._write_report(result)
+    cells = _csv_cells(bulk.report_path(name).read_bytes())
+    assert cells[1][0] == "2" and cells[1][3] == "'" + LINK
