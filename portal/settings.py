@@ -75,6 +75,7 @@ class AppSettings:
     scheduler_in_app: bool = False  # run the scheduler inside the web process (one leader among workers)
     period_kind: str = "monthly"  # or "quarterly"
     payout_day: int = 15  # the payout register is built on this day for the previous period
+    job_lease_seconds: int = 120  # a scheduled run not renewed for this long is taken over by another scheduler
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ def load_settings() -> Settings:
             scheduler_in_app=_bool("PREMIA_SCHEDULER_IN_APP", False),
             period_kind=os.environ.get("PREMIA_PERIOD_KIND", "monthly"),
             payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
+            job_lease_seconds=max(1, int(os.environ.get("PREMIA_JOB_LEASE_SECONDS", "120"))),
         ),
         db=DatabaseSettings(
             url=database_url,

@@ -7,15 +7,14 @@ uploading the same file again finds the claims it made the first time.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from portal import exports
 from portal.accounts.services import CurrentUser
 from portal.accounts.tables import Partner
 from portal.claims import services
@@ -118,13 +117,10 @@ async def import_claims(actor: CurrentUser, data: bytes, filename: str) -> Impor
 def _write_report(result: ImportResult) -> str:
     name = secrets.token_hex(16) + ".csv"
     reports_dir().mkdir(parents=True, exist_ok=True)
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";")
-    writer.writerow([_("Line"), _("Result"), _("Claim"), _("Reason")])
     labels = {ACCEPTED: _("accepted"), DUPLICATE: _("already imported"), REFUSED: _("refused")}
-    for r in result.rows:
-        writer.writerow([r.line, labels[r.outcome], r.claim_id or "", r.message])
-    (reports_dir() / name).write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
+    (reports_dir() / name).write_bytes(exports.to_csv(
+        [_("Line"), _("Result"), _("Claim"), _("Reason")],
+        [[r.line, labels[r.outcome], r.claim_id or "", r.message] for r in result.rows]))
     return name
 
 

@@ -247,7 +247,7 @@ class ReviewController(Controller):
         path = bulk.report_path(report)
         if path is None:
             raise NotFoundException()
-        return File(path=path, filename="import-report.csv", media_type="text/csv; charset=utf-8")
+        return File(path=path, filename="import-report.csv", media_type="text/csv")  # Litestar adds the charset
 
     @post("/{claim_id:int}/revoke")
     async def revoke(self, request: Request, claim_id: FromPath[int]) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from typing import Any
 
@@ -50,13 +48,12 @@ class PointsController(Controller):
     async def export(self, request: Request, unit: FromQuery[str] = "", kind: FromQuery[str] = "") -> Response:
         from portal.ledger.present import explain, signed
 
+        from portal import exports
+
         rows = (await ledger.history(request.user.partner_id, unit=unit, kind=kind, per_page=100_000)).rows
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";")
-        writer.writerow([_("Date"), _("Operation"), _("Amount"), _("Unit"), _("Why")])
-        for r in rows:
-            writer.writerow([r["created_at"].isoformat(timespec="seconds"), r["kind"], signed(r), r["unit"], explain(r)])
-        return Response(("\ufeff" + buf.getvalue()).encode(), media_type="text/csv; charset=utf-8",
+        body = exports.to_csv([_("Date"), _("Operation"), _("Amount"), _("Unit"), _("Why")], [
+            [r["created_at"].isoformat(timespec="seconds"), r["kind"], signed(r), r["unit"], explain(r)] for r in rows])
+        return Response(body, media_type=exports.CSV_TYPE,
                         headers={"content-disposition": 'attachment; filename="points.csv"'})
 
 

@@ -11,9 +11,10 @@ import datetime as dt
 import hashlib
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from portal.periods.pdf import A4, Page, load_font, render
+from portal.periods.pdf import A4, Page, font_for, load_font, render
 from portal.periods.words import rubles_in_words
 
 MARGIN = 42.0
@@ -77,14 +78,37 @@ def _date(day: dt.date) -> str:
 
 COLUMNS = (("№", 22, "left"), ("Наименование работ, товаров", 205, "left"), ("Кол-во", 45, "right"),
            ("Продажи, ₽", 85, "right"), ("Вознаграждение, ₽", 85, "right"), ("Баллы", 69, "right"))
+HEAD_SIZE, HEAD_LEADING = 8.0, 9.5
+FOOTER_Y = A4[1] - 30
+
+
+def _texts(data: ActData) -> list[str]:
+    """Everything a document prints that comes from data (the rest is the layout's own Russian text)."""
+    out = [data.number]
+    for req in (data.company, data.partner):
+        out += [req.name, req.inn, req.address, req.bank, req.bik, req.account]
+    out += [l.name for l in data.lines] + [b[0] for b in data.bonuses]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _column_titles() -> tuple[tuple[str, ...], ...]:
+    """Column titles wrapped inside their columns, keeping a margin (bold strokes draw wider than the advances):
+    the same for every act (any font an act embeds has the same advances for these characters)."""
+    page = Page(load_font())
+    return tuple(tuple(page.wrap(title, HEAD_SIZE, width - 8)) for title, width, _align in COLUMNS)
+
+
+def heading(data: ActData) -> str:
+    return f"АКТ № {data.number} от {_date(data.date)}"
 
 
 def layout(data: ActData) -> list[Page]:
-    font = load_font()
+    font = font_for(_texts(data))
     pages = [Page(font)]
     page = pages[0]
     y = 56.0
-    page.text(MARGIN, y, f"АКТ № {data.number}", 14, bold=True, align="center", width=WIDTH)
+    page.text(MARGIN, y, heading(data), 14, bold=True, align="center", width=WIDTH)
     y += 18
     page.text(MARGIN, y, "выполненных работ (оказанных услуг) по программе лояльности", 10, align="center", width=WIDTH)
     y += 14
@@ -107,14 +131,19 @@ def layout(data: ActData) -> list[Page]:
         y += 6
     y += 6
 
+    titles = _column_titles()
+    head_lines = max(len(t) for t in titles)
+
     def header(pg: Page, top: float) -> float:
         x = MARGIN
         pg.line(MARGIN, top - 11, MARGIN + WIDTH, top - 11, 0.8)
-        for title, width, align in COLUMNS:
-            pg.text(x + 2, top, title, 8, bold=True, align=align, width=width - 4)
+        for lines, (_title, width, align) in zip(titles, COLUMNS):
+            for k, text in enumerate(lines):
+                pg.text(x + 2, top + HEAD_LEADING * k, text, HEAD_SIZE, bold=True, align=align, width=width - 4)
             x += width
-        pg.line(MARGIN, top + 5, MARGIN + WIDTH, top + 5, 0.8)
-        return top + 18
+        bottom = top + HEAD_LEADING * (head_lines - 1)
+        pg.line(MARGIN, bottom + 5, MARGIN + WIDTH, bottom + 5, 0.8)
+        return bottom + 18
 
     y = header(page, y)
     rows = [(str(n), l.name, number(l.quantity), money(l.amount_kop), money(l.reward_kop), number(l.points))
@@ -138,7 +167,16 @@ def layout(data: ActData) -> list[Page]:
             x += width
         y += height
         page.line(MARGIN, y - 9, MARGIN + WIDTH, y - 9, 0.3, 0.6)
-    if y + 190 > BOTTOM:
+
+    half = WIDTH / 2
+    signers = [page.wrap(req.name, 9, half - 20) for req in (data.company, data.partner)]
+    sign_height = 14 + 12 * max(len(s) for s in signers) + 50
+    total_lines = page.wrap(f"Всего к выплате: {money(data.total_kop)} ₽ ({rubles_in_words(data.total_kop)}). "
+                            "НДС не облагается.", 10, WIDTH)
+    claim_lines = page.wrap("Вышеперечисленные работы (услуги) выполнены полностью и в срок. Заказчик претензий "
+                            "по объёму, качеству и срокам оказания услуг не имеет.", 9, WIDTH)
+    closing_height = 8 + 15 + 22 + 14 * len(total_lines) + 6 + 12 * len(claim_lines) + 40 + sign_height
+    if y + closing_height > BOTTOM:
         page = Page(font)
         pages.append(page)
         y = 56.0
@@ -148,25 +186,29 @@ def layout(data: ActData) -> list[Page]:
     y += 15
     page.text(MARGIN, y, f"Итого баллов начислено: {number(data.total_points)}", 10, align="right", width=WIDTH)
     y += 22
-    for text in page.wrap(f"Всего к выплате: {money(data.total_kop)} ₽ ({rubles_in_words(data.total_kop)}). "
-                          "НДС не облагается.", 10, WIDTH):
+    for text in total_lines:
         page.text(MARGIN, y, text, 10)
         y += 14
     y += 6
-    for text in page.wrap("Вышеперечисленные работы (услуги) выполнены полностью и в срок. Заказчик претензий "
-                          "по объёму, качеству и срокам оказания услуг не имеет.", 9, WIDTH):
+    for text in claim_lines:
         page.text(MARGIN, y, text, 9)
         y += 12
     y += 40
-    half = WIDTH / 2
-    for n, (role, req) in enumerate((("Заказчик", data.company), ("Исполнитель", data.partner))):
+    for n, (role, lines) in enumerate(zip(("Заказчик", "Исполнитель"), signers)):
         x = MARGIN + n * (half + 10)
         page.text(x, y, role, 10, bold=True)
-        for k, text in enumerate(page.wrap(req.name, 9, half - 20)[:2]):
+        for k, text in enumerate(lines):  # the whole name, however long: a signature block names who signs
             page.text(x, y + 14 + 12 * k, text, 9)
-        page.line(x, y + 60, x + half - 40, y + 60, 0.5)
-        page.text(x, y + 72, "подпись / расшифровка", 7.5)
-        page.text(x, y + 88, "М.П.", 8)
+        rule = y + 14 + 12 * max(len(s) for s in signers) + 22  # both signatures on one line
+        page.line(x, rule, x + half - 40, rule, 0.5)
+        page.text(x, rule + 12, "подпись / расшифровка", 7.5)
+        page.text(x, rule + 28, "М.П.", 8)
+
+    title = heading(data)
+    for n, pg in enumerate(pages, start=1):  # every page says whose it is and where it stands
+        pg.line(MARGIN, FOOTER_Y - 11, MARGIN + WIDTH, FOOTER_Y - 11, 0.3, 0.6)
+        pg.text(MARGIN, FOOTER_Y, title, 7.5)
+        pg.text(MARGIN, FOOTER_Y, f"Страница {n} из {len(pages)}", 7.5, align="right", width=WIDTH)
     return pages
 
 

@@ -20,8 +20,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
-import multiprocessing
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -179,9 +177,9 @@ async def act_data(code: str, partner_ids: list[int] | None = None, version: int
 
 
 def _pool() -> concurrent.futures.ProcessPoolExecutor:
-    # spawn: the workers start clean (no inherited database threads or event loop) and only render PDFs
-    return concurrent.futures.ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1),
-                                                  mp_context=multiprocessing.get_context("spawn"))
+    from portal.periods.pool import act_pool
+
+    return act_pool()  # its workers die with this process, SIGKILL included
 
 
 async def _record_acts(code: str, version: int, written: list[tuple[int, str, str, int, int]]) -> None:

@@ -149,17 +149,11 @@ async def register_of(code: str) -> Register:
 COLUMNS = (N_("Partner"), N_("INN"), N_("Bank"), N_("BIK"), N_("Account"), N_("Amount, roubles"), N_("Status"))
 
 
-def _money(kop: int) -> str:
-    return f"{kop // 100}.{kop % 100:02d}"
-
-
 def render(fmt: str, reg: Register) -> tuple[bytes, str]:
-    """The register as CSV (amounts as "1234.56") or XLSX (numbers), with its total."""
-    as_text = fmt == "csv"
+    """The register as CSV or XLSX, amounts in roubles as numbers (CSV: "1234,56"), with its total."""
     rows = [[l["legal_name"], l["inn"], l["bank_name"], l["bik"], l["settlement_account"],
-             _money(l["amount_kop"]) if as_text else l["amount_kop"] / 100, _(LINE_LABELS[l["status"]])]
-            for l in reg.lines]
-    total = [_("Total"), "", "", "", "", _money(reg.total) if as_text else reg.total / 100, ""]
+             exports.rubles(l["amount_kop"]), _(LINE_LABELS[l["status"]])] for l in reg.lines]
+    total = [_("Total"), "", "", "", "", exports.rubles(reg.total), ""]
     return exports.render(fmt, "payouts", [_(c) for c in COLUMNS], rows, total)
 
 

@@ -1,10 +1,18 @@
 """A small PDF writer for acts: A4 pages of text and rules, in one embedded TrueType font.
 
 Why not fpdf2: it re-parses and re-subsets the font for every document (8 ms a document here with a
-pre-cut font, before any layout), which caps a close at ~120 acts/s per core. Acts all use the same
-~250 glyphs, so this writer cuts the font once (static/fonts), builds the font objects (FontFile2,
-widths, ToUnicode map) once per process, and per document writes only the page content streams and
-the cross-reference table: about a millisecond an act.
+pre-cut font, before any layout), which caps a close at ~120 acts/s per core. Acts mostly use the same
+~250 glyphs, so this writer keeps a pre-cut font (static/fonts/DejaVuSans-subset.ttf: Latin, Russian,
+the punctuation acts print), builds its font objects (FontFile2, widths, ToUnicode map) once per process,
+and per document writes only the page content streams and the cross-reference table: about a millisecond
+an act.
+
+A document whose text needs a character outside that cut (a legal name with ™, ö, Tatar or Kazakh letters)
+embeds instead a subset of the full DejaVu Sans (static/fonts/DejaVuSans.ttf, shipped with the project so
+that nothing depends on a system font) holding the usual cut plus the 128-character ranges its text touches
+(Latin-1, Cyrillic Supplement, letterlike symbols...). Subsets are cached per process by those ranges, so a
+close cuts the font a few times, not once per name (a cut costs ~150 ms; such an act is ~33 KB instead of
+~17 KB). Only a character that DejaVu Sans itself lacks still prints as "?".
 
 The font is embedded as a Type0/CIDFontType2 with Identity-H encoding and a ToUnicode CMap, so text
 extraction (pdftotext, copy and paste, screen readers) gives back the exact Unicode text.
@@ -13,13 +21,17 @@ Bold is drawn as fill + thin stroke of the same glyphs (text render mode 2), so 
 
 from __future__ import annotations
 
+import hashlib
+import io
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 A4 = (595.28, 841.89)
 FONT_PATH = Path(__file__).resolve().parents[2] / "static" / "fonts" / "DejaVuSans-subset.ttf"
+FULL_FONT_PATH = FONT_PATH.with_name("DejaVuSans.ttf")
 
 
 @dataclass(frozen=True)
@@ -27,16 +39,28 @@ class Font:
     gids: dict[int, int]  # code point -> glyph id
     widths: dict[int, int]  # glyph id -> advance in 1/1000 em
     objects: tuple[bytes, bytes, bytes, bytes, bytes]  # Type0, CIDFont, descriptor, FontFile2, ToUnicode (bodies)
+    # Per character, for speed (a close lays out thousands of acts): its glyph as 4 hex digits, and its advance.
+    codes: dict[str, str] = field(default_factory=dict, compare=False)
+    advances: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for cp, gid in self.gids.items():
+            self.codes[chr(cp)] = f"{gid:04X}"
+            self.advances[chr(cp)] = self.widths.get(gid, 0)
 
     def encode(self, text: str) -> bytes:
-        gids = self.gids
-        fallback = gids.get(ord("?"), 0)
-        return "".join(f"{gids.get(ord(ch), fallback):04X}" for ch in text).encode("ascii")
+        codes = self.codes
+        fallback = codes.get("?", "0000")
+        return "".join([codes.get(ch, fallback) for ch in text]).encode("ascii")
+
+    def units(self, text: str) -> int:
+        """The advance of ``text`` in 1/1000 em (a character the font lacks counts as the "?" it prints as)."""
+        advances = self.advances
+        fallback = advances.get("?", 0)
+        return sum([advances.get(ch, fallback) for ch in text])
 
     def width(self, text: str, size: float) -> float:
-        gids, widths = self.gids, self.widths
-        fallback = gids.get(ord("?"), 0)
-        return sum(widths.get(gids.get(ord(ch), fallback), 0) for ch in text) * size / 1000
+        return self.units(text) * size / 1000
 
 
 def _stream(data: bytes, extra: str = "") -> bytes:
@@ -46,11 +70,67 @@ def _stream(data: bytes, extra: str = "") -> bytes:
 
 @lru_cache(maxsize=1)
 def load_font(path: str = str(FONT_PATH)) -> Font:
-    """Parse the font and build its PDF objects: once per process."""
+    """The usual cut and its PDF objects: built once per process."""
+    return _build_font(Path(path).read_bytes(), "PRMIAA+DejaVuSans")
+
+
+@lru_cache(maxsize=1)
+def _full_font() -> tuple[bytes, frozenset[int]]:
     from fontTools.ttLib import TTFont
 
-    data = Path(path).read_bytes()
-    tt = TTFont(path)
+    data = FULL_FONT_PATH.read_bytes()
+    return data, frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap())
+
+
+def font_for(texts: Iterable[str]) -> Font:
+    """The font for a document that prints ``texts``: the usual cut if it has every character, else a subset
+    of the full font with the usual cut's characters plus whole 128-character ranges around the missing ones
+    (Latin-1, Cyrillic Supplement, letterlike symbols...). A range rather than the exact characters: acts of
+    one region share a few ranges, so a close cuts the font a few times, not once per name (~150 ms each)."""
+    base = load_font()
+    missing = {ord(ch) for text in texts for ch in text} - base.gids.keys()
+    if not missing:
+        return base
+    ranges = frozenset(cp >> 7 for cp in missing if cp <= 0xFFFF)  # 4-digit Identity-H codes
+    return _extended_font(ranges) if ranges else base
+
+
+@lru_cache(maxsize=64)
+def _extended_font(ranges: frozenset[int]) -> Font:
+    from fontTools import subset
+
+    data, cmap = _full_font()
+    extra = {cp for cp in cmap if cp >> 7 in ranges}
+    options = _subset_options()
+    font = subset.load_font(io.BytesIO(data), options)
+    cutter = subset.Subsetter(options)
+    cutter.populate(unicodes=set(load_font().gids) | extra)
+    cutter.subset(font)
+    out = io.BytesIO()
+    subset.save_font(font, out, options)
+    # A subset's tag is six capital letters, different for a different subset (PDF 32000-1, 9.6.4).
+    digest = hashlib.sha256(",".join(map(str, sorted(ranges))).encode()).digest()
+    tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+    return _build_font(out.getvalue(), f"{tag}+DejaVuSans")
+
+
+def _subset_options():
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = []
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge's timestamps: nothing to print
+    return options
+
+
+def _build_font(data: bytes, font_name: str) -> Font:
+    """A TrueType font's PDF objects: the Type0 font, its CIDFont, descriptor, file and ToUnicode map."""
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(io.BytesIO(data))
     scale = 1000 / tt["head"].unitsPerEm
     cmap = tt.getBestCmap()
     order = tt.getGlyphOrder()
@@ -59,14 +139,13 @@ def load_font(path: str = str(FONT_PATH)) -> Font:
     widths = {n: round(tt["hmtx"][name][0] * scale) for n, name in enumerate(order)}
     head, hhea, os2 = tt["head"], tt["hhea"], tt["OS/2"]
     bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
-    name = "PRMIAA+DejaVuSans"
-    type0 = (f"<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H "
+    type0 = (f"<< /Type /Font /Subtype /Type0 /BaseFont /{font_name} /Encoding /Identity-H "
              f"/DescendantFonts [4 0 R] /ToUnicode 7 0 R >>").encode()
     w = " ".join(str(widths[n]) for n in range(len(order)))
-    cid = (f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} "
+    cid = (f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{font_name} "
            f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
            f"/FontDescriptor 5 0 R /CIDToGIDMap /Identity /DW 600 /W [0 [{w}]] >>").encode()
-    descriptor = (f"<< /Type /FontDescriptor /FontName /{name} /Flags 32 /FontBBox [{' '.join(map(str, bbox))}] "
+    descriptor = (f"<< /Type /FontDescriptor /FontName /{font_name} /Flags 32 /FontBBox [{' '.join(map(str, bbox))}] "
                   f"/ItalicAngle 0 /Ascent {round(hhea.ascent * scale)} /Descent {round(hhea.descent * scale)} "
                   f"/CapHeight {round(getattr(os2, 'sCapHeight', hhea.ascent) * scale)} /StemV 80 "
                   f"/FontFile2 6 0 R >>").encode()
@@ -110,23 +189,30 @@ class Page:
             gray, width, x1, self.height - y1, x2, self.height - y2))
 
     def wrap(self, text: str, size: float, width: float) -> list[str]:
-        """Split ``text`` into lines that fit ``width`` at ``size`` (by words; a too-long word is cut)."""
+        """Split ``text`` into lines that fit ``width`` at ``size`` (by words; a too-long word is cut).
+        Widths are summed in whole font units, word by word, so a line is measured once."""
+        units, limit = self.font.units, width * 1000 / size
+        space = units(" ")
         lines: list[str] = []
-        current = ""
+        current, used = "", 0
         for word in text.split():
-            candidate = f"{current} {word}" if current else word
-            if self.font.width(candidate, size) <= width:
-                current = candidate
+            need = units(word)
+            if current and used + space + need <= limit:
+                current, used = f"{current} {word}", used + space + need
+                continue
+            if not current and need <= limit:
+                current, used = word, need
                 continue
             if current:
                 lines.append(current)
-            while self.font.width(word, size) > width and len(word) > 1:
+            while need > limit and len(word) > 1:
                 cut = len(word)
-                while cut > 1 and self.font.width(word[:cut], size) > width:
+                while cut > 1 and units(word[:cut]) > limit:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            current = word
+                need = units(word)
+            current, used = word, need
         if current:
             lines.append(current)
         return lines or [""]
@@ -168,16 +254,12 @@ def render(pages: list[Page], title: str = "") -> bytes:
 
 
 def build_font(source: str, target: str = str(FONT_PATH)) -> None:
-    """Cut the DejaVu Sans TTF down to what acts print (run once; the result is committed)."""
+    """Cut the DejaVu Sans TTF down to what acts usually print (run once; the result is committed)."""
     from fontTools import subset
 
     chars = ("".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for c in range(0x410, 0x450))
              + "ЁёА№«»—–…“”„‘’•·₽×°\u00a0")
-    options = subset.Options()
-    options.layout_features = []
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.hinting = False
+    options = _subset_options()
     font = subset.load_font(source, options)
     cutter = subset.Subsetter(options)
     cutter.populate(text=chars)

@@ -114,6 +114,50 @@ async def test_a_close_killed_midway_finishes_on_the_next_run_without_duplicates
     assert (await ledger.verify()).ok
 
 
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc: psutil is not a dependency)."""
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+async def test_a_killed_close_leaves_no_pdf_worker_behind():
+    world = await finished_period(partners=5)
+    proc = subprocess.Popen([sys.executable, "-m", "tests.periods.close_run", world.span.code], cwd=ROOT, env=_env(),
+                            stdout=subprocess.PIPE, text=True)
+    for line in proc.stdout:  # acts are being written: the pool and its workers are up
+        stage, done, _total = line.split()
+        if stage == "acts" and int(done) >= 2:
+            break
+    workers = _children(proc.pid)
+    assert workers, "the close should have started its PDF workers"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for _ in range(50):
+        if not any(_alive(pid) for pid in workers):
+            break
+        await asyncio.sleep(0.1)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # leave no orphan to the next test either
+        os.kill(pid, signal.SIGKILL)
+    assert survivors == []
+
+
 async def test_nothing_can_be_registered_or_decided_inside_a_closed_period():
     world = await finished_period(partners=1)
     waiting = await f.claim(await f.dealer(world.partners[0]), world.product_id,
@@ -229,4 +273,4 @@ async def test_the_register_export_totals_its_lines(client):
     rows = [r.split(";") for r in text.strip().splitlines()]
     total = rows[-1][5]
     assert rows[-1][0] == "Итого"
-    assert sum(int(r[5].replace(".", "")) for r in rows[1:-1]) == int(total.replace(".", "")) == register.total
+    assert sum(int(r[5].replace(",", "")) for r in rows[1:-1]) == int(total.replace(",", "")) == register.total
