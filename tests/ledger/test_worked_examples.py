@@ -150,10 +150,9 @@ async def test_with_release_at_period_close_the_daily_job_leaves_points_pending(
     monkeypatch.setattr(ledger, "get_settings", lambda: changed)
     partner = await f.partner()
     await ledger.accrue("claim:1", partner, "points", 90, {})
-    old = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
-    await Transfer.update({Transfer.created_at: old}).where(Transfer.partner == partner)
-    assert await ledger.release_due() == 0
-    assert await ledger.release_due(at_period_close=True) == 1
+    long_after = dt.date.today() + dt.timedelta(days=90)  # well past the holding period
+    assert await ledger.release_due(today=long_after) == 0
+    assert await ledger.release_due(today=long_after, at_period_close=True) == 1
     assert await ledger.balance(partner, "points_available") == 90
 
 
