@@ -7,12 +7,18 @@ Design overview (after django-hordak and Formance):
   cash_paid_out and cash_adjustments.
 - A transfer moves a positive ``amount`` from its debit account to its credit account: the first
   balance goes down, the second up. The sum over all accounts of one unit is therefore always zero.
-- Every transfer carries a cause key, UNIQUE in the table. Replaying a cause returns the transfer
-  it made; the same key with a different amount or accounts is a KeyConflict.
-- Partner accounts never go below zero: a debit is one ``UPDATE … WHERE balance >= amount
-  RETURNING``; no row back means InsufficientFunds and the whole transaction rolls back.
-- Transfers are never updated or deleted. A correction is a reversing transfer that references the
-  original (UNIQUE: once); a reversal is never itself reversed.
+- Every transfer carries a cause key, UNIQUE in the table, spelled in portal.ledger.keys (and only there).
+  Replaying a cause returns the transfer it made; the same key with a different amount or accounts is a
+  KeyConflict.
+- One posting path: transfer() is a batch of one, post_batch() many; both go through _post(), which
+  locks the accounts (PostgreSQL: FOR UPDATE in id order; SQLite: the IMMEDIATE transaction), finds the
+  causes already recorded, checks every balance, and only then inserts the transfers, moves the cached
+  balances and keeps the lots, with a handful of statements per 500 transfers.
+- Partner accounts never go below zero: the whole posting is refused (InsufficientFunds) before anything
+  is written. The database guarantees it too (CHECK on PostgreSQL, triggers on SQLite). The company's
+  accounts are the contra side and run negative by design.
+- Transfers are never updated or deleted (database triggers refuse it). A correction is a reversing
+  transfer that references the original (UNIQUE: once); a reversal is never itself reversed.
 - Balances are cached on the account, updated in the transfer's own transaction, so a read is one
   indexed row whatever the history; ``verify()`` recomputes them all from the transfers.
 - Available points live in lots: crediting points_available opens a lot that expires after the
@@ -81,22 +87,6 @@ def _owner_key(partner_id: int | None, code: str) -> str:
     return f"p:{partner_id}:{code}" if partner_id is not None else f"c:{code}"
 
 
-async def account(partner_id: int | None, code: str) -> dict:
-    """The account row, created on first use (INSERT … ON CONFLICT DO NOTHING, race-free)."""
-    unit = (PARTNER_ACCOUNTS if partner_id is not None else COMPANY_ACCOUNTS).get(code)
-    if unit is None:
-        raise ValueError(f"no such account: {code}")
-    key = _owner_key(partner_id, code)
-    row = await Account.select().where(Account.owner_key == key).first()
-    if row is None:
-        await Account.raw(
-            "INSERT INTO ledger_account (owner_key, partner, code, unit, balance, non_negative) "
-            "VALUES ({}, {}, {}, {}, 0, {}) ON CONFLICT (owner_key) DO NOTHING",
-            key, partner_id, code, unit, partner_id is not None)
-        row = await Account.select().where(Account.owner_key == key).first()
-    return row
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -128,8 +118,6 @@ async def transfer(key: str, debit: tuple[int | None, str], credit: tuple[int | 
                    kind: str, detail: dict | None = None, actor_id: int | None = None,
                    reverses: int | None = None, lot_id: int | None = None) -> Posted:
     """Post one transfer (or find the one its cause already made). Joins the caller's transaction."""
-    if amount <= 0 or not isinstance(amount, int):
-        raise ValueError("a transfer moves a positive whole amount")
     posted = await _post([Spec(key, debit, credit, amount, kind, detail, reverses, lot_id)], actor_id)
     return posted[0]
 
@@ -151,26 +139,16 @@ async def _post(specs: list[Spec], actor_id: int | None) -> list[Posted]:
     lock the accounts, find the causes already recorded, check the balances, then insert, move, and keep lots."""
     if not specs:
         return []
-    for s in specs:
-        if not isinstance(s.amount, int) or s.amount <= 0:
-            raise ValueError("a transfer moves a positive whole amount")
+    _check_amounts(specs)
     async with write_transaction():
         accounts = await _locked_accounts(specs)
-        legs = [(s, accounts[_owner_key(*s.debit)], accounts[_owner_key(*s.credit)]) for s in specs]
-        for _s, debit, credit in legs:
-            if debit["unit"] != credit["unit"]:
-                raise ValueError("both accounts of a transfer hold the same unit")
+        legs = _legs(specs, accounts)
         posted = await _recorded(legs)
         fresh = [leg for leg in legs if leg[0].key not in posted]
         _check_funds(fresh, accounts)
         created = await _insert_transfers(fresh, actor_id)
-        if len(created) < len(fresh):  # PostgreSQL: another transaction recorded some of these causes meanwhile
-            late = [leg for leg in fresh if leg[0].key not in created]
-            posted |= await _recorded(late)
-            if any(leg[0].key not in posted for leg in late):
-                raise NotReversible()  # no row under its key: the UNIQUE that held it back was "reverses"
-            fresh = [leg for leg in fresh if leg[0].key in created]
-            _check_funds(fresh, accounts)
+        if len(created) < len(fresh):
+            fresh = await _recorded_meanwhile(fresh, created, posted, accounts)
         await _apply_deltas(_deltas(fresh))
         await _keep_lots(fresh, created)
     return [Posted(created[s.key], True, s.amount) if s.key in created else posted[s.key] for s in specs]
@@ -189,6 +167,12 @@ def _values(rows: int, cols: int) -> str:
 
 def _marks(count: int) -> str:
     return ", ".join(["{}"] * count)
+
+
+def _check_amounts(specs: list[Spec]) -> None:
+    for s in specs:
+        if not isinstance(s.amount, int) or s.amount <= 0:
+            raise ValueError("a transfer moves a positive whole amount")
 
 
 async def _select_accounts(owner_keys: list[str]) -> dict[str, dict]:
@@ -228,6 +212,14 @@ async def _locked_accounts(specs: list[Spec]) -> dict[str, dict]:
 Leg = tuple  # (Spec, debit account row, credit account row)
 
 
+def _legs(specs: list[Spec], accounts: dict[str, dict]) -> list[Leg]:
+    legs = [(s, accounts[_owner_key(*s.debit)], accounts[_owner_key(*s.credit)]) for s in specs]
+    for _s, debit, credit in legs:
+        if debit["unit"] != credit["unit"]:
+            raise ValueError("both accounts of a transfer hold the same unit")
+    return legs
+
+
 async def _recorded(legs: list[Leg]) -> dict[str, Posted]:
     """The causes among ``legs`` already recorded, as the transfers they made. A cause recorded with other
     figures (amount, accounts) is a KeyConflict."""
@@ -243,6 +235,19 @@ async def _recorded(legs: list[Leg]) -> dict[str, Posted]:
                 raise KeyConflict()
             found[s.key] = Posted(seen["id"], False, seen["amount"])
     return found
+
+
+async def _recorded_meanwhile(fresh: list[Leg], created: dict[str, int], posted: dict[str, Posted],
+                              accounts: dict[str, dict]) -> list[Leg]:
+    """PostgreSQL: another transaction recorded some of these causes between our look and our INSERT (which
+    waited for it, then skipped them). Take them as recorded (adding to ``posted``) and keep the rest."""
+    late = [leg for leg in fresh if leg[0].key not in created]
+    posted |= await _recorded(late)
+    if any(leg[0].key not in posted for leg in late):
+        raise NotReversible()  # no row under its key: the UNIQUE that held it back was "reverses"
+    fresh = [leg for leg in fresh if leg[0].key in created]
+    _check_funds(fresh, accounts)
+    return fresh
 
 
 def _deltas(legs: list[Leg]) -> dict[int, int]:
