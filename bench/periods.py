@@ -45,6 +45,7 @@ def close_database() -> Path:
     if path.exists():
         return path
     from portal.accounts.inn import make_inn10
+    from portal.ledger import keys
 
     tmp = path.with_suffix(".building")
     shutil.copyfile(demo_database(), tmp)
@@ -103,7 +104,7 @@ def close_database() -> Path:
     issued = accounts["c:cash_issued"]
     conn.execute(
         "INSERT INTO ledger_transfer (key, debit_account, credit_account, amount, unit, kind, partner, detail, "
-        "created_at) SELECT 'claim:' || c.id || ':accrual:kop', ?, a.id, c.amount_kop / 100, 'kop', 'accrual', "
+        f"created_at) SELECT {keys.claim_accrual_sql('c.id', 'kop', '1')}, ?, a.id, c.amount_kop / 100, 'kop', 'accrual', "
         "c.partner, '{}', CURRENT_TIMESTAMP FROM claim c JOIN ledger_account a ON a.owner_key = "
         "'p:' || c.partner || ':cash_pending' WHERE c.idempotency_key LIKE 'close-bench-%'", (issued,))
     conn.execute("UPDATE ledger_account SET balance = (SELECT COALESCE(SUM(amount), 0) FROM ledger_transfer t "

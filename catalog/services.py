@@ -27,6 +27,7 @@ from portal.audit.services import Actor
 from portal.db import company_today, is_sqlite, is_unique_violation, read as db_read, utcnow, write_transaction
 from portal.errors import Conflict, DomainError, Forbidden, NotFound
 from portal.i18n import N_, gettext
+from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.media import images
 from portal.notifications.services import notify_partner
@@ -448,7 +449,7 @@ async def _return_stock(order_id: int) -> None:
 
 
 def order_key(order_id: int) -> str:
-    return f"order:{order_id}"
+    return keys.order(order_id)
 
 
 async def _needs_approval(user: CurrentUser) -> bool:

@@ -1,4 +1,5 @@
-"""Ledger tables. Only portal.ledger writes them; transfers are never updated or deleted."""
+"""Ledger tables. Only portal.ledger writes them; transfers are never updated or deleted (database triggers refuse
+it), and a partner account's balance never goes below zero (a CHECK or trigger: see the ledger's migrations)."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from portal.audit.services import Actor
 from portal.db import utcnow, write_transaction
 from portal.errors import DomainError, NotFound
 from portal.i18n import N_
+from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.locks import exclusive
 from portal.periods import acts as act_layout
@@ -122,18 +123,18 @@ async def _bonuses(code: str, span: Span, actor: Actor) -> int:
             {"target": tp.target.name, "pct_bp": tp.pct_bp, "bonus": tp.bonus, "unit": tp.target.bonus_unit}
             for tp in row.progress.targets if tp.bonus]}
         if row.progress.bonus_points:
-            specs.append(ledger.Spec(f"plan:{code}:{row.partner_id}:points", (None, "points_issued"),
+            specs.append(ledger.Spec(keys.plan_bonus(code, row.partner_id, ledger.POINTS), (None, "points_issued"),
                                      (row.partner_id, ledger.AVAILABLE), row.progress.bonus_points, "plan_bonus",
                                      detail))
         if row.progress.bonus_kop:
-            specs.append(ledger.Spec(f"plan:{code}:{row.partner_id}:kop", (None, "cash_issued"),
+            specs.append(ledger.Spec(keys.plan_bonus(code, row.partner_id, ledger.KOP), (None, "cash_issued"),
                                      (row.partner_id, "cash_payable"), row.progress.bonus_kop, "plan_bonus", detail))
     return await ledger.post_batch(specs, actor.id)
 
 
 async def _payable(code: str, actor: Actor) -> int:
     owed = await plans.cash_accrued_by_partner(code)
-    specs = [ledger.Spec(f"period:{code}:payable:{pid}", (pid, "cash_pending"), (pid, "cash_payable"), cash,
+    specs = [ledger.Spec(keys.period_payable(code, pid), (pid, "cash_pending"), (pid, "cash_payable"), cash,
                          "payable", {"period": code}) for pid, cash in owed.items()]
     return await ledger.post_batch(specs, actor.id)
 

@@ -18,6 +18,7 @@ from portal.audit.services import Actor
 from portal.db import write_transaction
 from portal.errors import Conflict, NotFound
 from portal.i18n import N_, gettext as _
+from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.ledger.tables import Transfer
 from portal.notifications.services import notify_partner
@@ -38,7 +39,7 @@ async def _payable_of_period(code: str) -> dict[int, int]:
         "SELECT t.partner + 0 AS partner, SUM(t.amount) AS amount FROM ledger_transfer t "
         "WHERE t.kind IN ('payable', 'plan_bonus') AND t.unit = 'kop' AND (t.key LIKE {} OR t.key LIKE {}) "
         "AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.reverses = t.id) GROUP BY t.partner",
-        f"period:{code}:payable:%", f"plan:{code}:%")
+        *keys.period_payable_patterns(code))
     return {r["partner"]: int(r["amount"]) for r in rows if r["amount"]}
 
 
@@ -95,7 +96,7 @@ async def move_line(actor: Actor, line_id: int, action: str) -> str:
             raise Conflict(N_("This line was changed by someone else just now; reload the page."))
         transfer_id = None
         if action == "pay":
-            posted = await ledger.transfer(f"payout:{line['key']}:{line['payments'] + 1}",
+            posted = await ledger.transfer(keys.payout(line["key"], line["payments"] + 1),
                                            (line["partner"], "cash_payable"), (line["partner"], "cash_paid"),
                                            line["amount_kop"], "payout", {"line": line_id, "register": line["register"]},
                                            actor.id)
@@ -104,7 +105,7 @@ async def move_line(actor: Actor, line_id: int, action: str) -> str:
                                  {"amount": line["amount_kop"]}, link="/acts")
         elif action == "unpay":
             paid = await Transfer.select(Transfer.id).where(
-                Transfer.key == f"payout:{line['key']}:{line['payments']}").first()
+                Transfer.key == keys.payout(line["key"], line["payments"])).first()
             transfer_id = (await ledger.reverse(paid["id"], "payment returned", actor.id)).id
         await PayoutEvent.insert(PayoutEvent(line=line_id, from_status=line["status"], to_status=new,
                                              actor_id=actor.id, transfer_id=transfer_id))
@@ -164,7 +165,7 @@ async def finance_summary() -> list[dict]:
     accrued = await plans.cash_accrued_by_period()
     bonus = {}
     for r in await Transfer.raw("SELECT key, amount FROM ledger_transfer WHERE kind = 'plan_bonus' AND unit = 'kop'"):
-        code = r["key"].split(":")[1]
+        code = keys.plan_bonus_period(r["key"])
         bonus[code] = bonus.get(code, 0) + r["amount"]
     registers = {r["period"]: r for r in await PayoutLine.raw(
         "SELECT r.period, SUM(l.amount_kop) AS payable, "

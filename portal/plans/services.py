@@ -26,6 +26,7 @@ from portal.periods.calc import Span, parse_code, span_of
 from portal.plans import calc
 from portal.plans.forms import PlanData
 from portal.plans.tables import Plan, PlanSales, PlanStamp
+from portal.rewards.services import accrual_key_sql
 
 OPEN_CLAIMS = ("submitted", "resubmitted")
 
@@ -46,8 +47,8 @@ async def _stamp(period: str) -> int:
 async def _claim_sales(claim_id: int) -> dict | None:
     rows = await Claim.raw(
         "SELECT c.partner, c.product, c.job_type, c.quantity, c.amount_kop, c.sold_on, "
-        "(SELECT amount FROM ledger_transfer WHERE key = 'claim:' || c.id || ':accrual:points') AS points, "
-        "(SELECT amount FROM ledger_transfer WHERE key = 'claim:' || c.id || ':accrual:kop') AS cash_kop "
+        f"(SELECT amount FROM ledger_transfer WHERE key = {accrual_key_sql('c.id', 'points')}) AS points, "
+        f"(SELECT amount FROM ledger_transfer WHERE key = {accrual_key_sql('c.id', 'kop')}) AS cash_kop "
         "FROM claim c WHERE c.id = {}", claim_id)
     return rows[0] if rows else None
 
@@ -87,8 +88,8 @@ _RECOMPUTE = (
     "SELECT c.partner, c.product, c.job_type, SUM(c.quantity) AS quantity, SUM(c.amount_kop) AS amount_kop, "
     "COALESCE(SUM(tp.amount), 0) AS points, COALESCE(SUM(tk.amount), 0) AS cash_kop, COUNT(*) AS claims "
     "FROM claim c "
-    "LEFT JOIN ledger_transfer tp ON tp.key = 'claim:' || c.id || ':accrual:points' "
-    "LEFT JOIN ledger_transfer tk ON tk.key = 'claim:' || c.id || ':accrual:kop' "
+    f"LEFT JOIN ledger_transfer tp ON tp.key = {accrual_key_sql('c.id', 'points')} "
+    f"LEFT JOIN ledger_transfer tk ON tk.key = {accrual_key_sql('c.id', 'kop')} "
     "WHERE c.status = 'approved' AND c.sold_on >= {} AND c.sold_on <= {} "
     "GROUP BY c.partner, c.product, c.job_type"
 )

@@ -1,6 +1,9 @@
 """Rewards services: rule versions, and accruals for approved claims through the ledger.
 
-Subscribes to ClaimDecided; approving a claim knows nothing of points.
+Subscribes to ClaimDecided; approving a claim knows nothing of points. Each approval of a claim is its own
+cause (portal.ledger.keys.claim): the n-th approval is the n-th status event into "approved", so a claim
+approved, withdrawn and approved again earns again, under the rules of its new approval, and a withdrawal
+reverses the accruals of the approval it withdraws, never an earlier one's.
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from dataclasses import dataclass
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
-from portal.claims.tables import Claim
+from portal.claims.tables import Claim, ClaimEvent
 from portal.db import utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
 from portal.forms import Errors
 from portal.i18n import gettext as _
+from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.ledger.tables import Transfer
 from portal.rewards import calc
@@ -135,13 +139,32 @@ async def preview(work: calc.Work) -> list[tuple[dict, int]]:
     return [(rule, calc.reward(rule, work)) for rule in calc.best_rules(await current_rules(), work)]
 
 
+async def approval_number(claim_id: int) -> int:
+    """Which approval of the claim the current (or last) one is: 1 for the first. Counted from the claim's
+    status events, which the claims domain writes before it publishes the decision; a claim loaded without
+    events (bulk loads) counts as approved once."""
+    approvals = await ClaimEvent.count().where(
+        (ClaimEvent.claim == claim_id) & (ClaimEvent.to_status == "approved") & (ClaimEvent.from_status != "approved"))
+    return max(1, approvals)
+
+
+def accrual_key_sql(claim_id: str, unit: str) -> str:
+    """SQL for the key of the accrual of a claim's current (or last) approval, over a column holding the claim
+    id (e.g. ``"c.id"``): the same numbering as approval_number(), for queries over many claims."""
+    approvals = (f"(SELECT COUNT(*) FROM claim_event e WHERE e.claim = {claim_id} AND e.to_status = 'approved' "
+                 "AND e.from_status <> 'approved')")
+    return keys.claim_accrual_sql(claim_id, unit, approvals)
+
+
 async def accrue_claim(claim_id: int, actor_id: int | None = None) -> list[ledger.Posted]:
-    """Post the accruals of an approved claim. Its cause key makes a replay harmless."""
+    """Post the accruals of a claim's approval. Its cause key (the claim and the approval's number) makes a
+    replay of the same approval harmless."""
     work = await work_of(claim_id)
+    cause = keys.claim(claim_id, await approval_number(claim_id))
     posted = []
     for rule, amount in await preview(work):
         if amount > 0:
-            posted.append(await ledger.accrue(f"claim:{claim_id}", work.partner_id, rule["unit"], amount,
+            posted.append(await ledger.accrue(cause, work.partner_id, rule["unit"], amount,
                                               calc.explain(rule, work), actor_id))
     return posted
 
@@ -152,15 +175,16 @@ async def on_claim_decided(event: ClaimDecided) -> None:
 
 
 async def reverse_claim(claim_id: int, reason: str, actor_id: int | None = None) -> None:
-    """Undo a claim's accruals. Points already released come back from available first; whatever the
-    partner has already spent is recorded as a shortfall for finance, never taken below zero or from
-    other claims' points."""
+    """Undo the accruals of the claim's last approval. Points already released come back from available first;
+    whatever the partner has already spent is recorded as a shortfall for finance, never taken below zero or
+    from other claims' points."""
+    approval = await approval_number(claim_id)
     for unit in ledger.POINTS, ledger.KOP:
-        accrual = await Transfer.select().where(Transfer.key == f"claim:{claim_id}:accrual:{unit}").first()
+        accrual = await Transfer.select().where(Transfer.key == keys.claim_accrual(claim_id, unit, approval)).first()
         if accrual is None or await Transfer.exists().where(Transfer.reverses == accrual["id"]):
             continue
         cap = accrual["amount"]
-        release = await Transfer.select().where(Transfer.key == f"transfer:{accrual['id']}:release").first()
+        release = await Transfer.select().where(Transfer.key == keys.release(accrual["id"])).first()
         if release is not None:
             back = await ledger.reverse(release["id"], reason, actor_id, allow_shortfall=True)
             cap = back.amount

@@ -35,3 +35,33 @@ async def test_fifty_concurrent_accruals_with_one_key_make_one_transfer():
     assert len({o.id for o in outcomes}) == 1 and sum(o.created for o in outcomes) == 1
     assert await Transfer.count() == 1
     assert await ledger.balance(partner, "points_pending") == 70
+
+
+async def test_one_key_posted_at_once_on_unrelated_accounts_makes_one_transfer_and_conflicts(monkeypatch):
+    """Two partners' own accounts share no row to lock, so only the key's UNIQUE index orders them (on
+    PostgreSQL; SQLite runs one writer at a time). The pause lets every posting look for the key before any
+    inserts it, so the late ones meet it at the INSERT."""
+    a, b = await f.partner(), await f.partner()
+    for partner in (a, b):
+        await ledger.adjust(partner, "points", 100, "start", None, cause=f"start:{partner}")
+    insert = ledger._insert_transfers
+
+    async def after_a_pause(*args):
+        await asyncio.sleep(0.05)
+        return await insert(*args)
+
+    monkeypatch.setattr(ledger, "_insert_transfers", after_a_pause)
+
+    async def reserve(partner: int):
+        try:
+            return await ledger.reserve("order:1", partner, 10)
+        except ledger.KeyConflict as conflict:
+            return conflict
+
+    outcomes = await asyncio.gather(*[reserve(p) for _ in range(10) for p in (a, b)])
+    posted = [o for o in outcomes if isinstance(o, ledger.Posted)]
+    assert sum(o.created for o in posted) == 1 and len({o.id for o in posted}) == 1
+    assert len(posted) + sum(isinstance(o, ledger.KeyConflict) for o in outcomes) == 20
+    assert await Transfer.count().where(Transfer.kind == "reserve") == 1
+    assert await ledger.balance(a, "points_reserved") + await ledger.balance(b, "points_reserved") == 10
+    assert (await ledger.verify()).ok

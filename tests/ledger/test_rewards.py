@@ -166,3 +166,62 @@ async def test_a_partner_groups_terms_apply_to_its_members_only():
     other = await rewards.work_of(await f.claim(await f.dealer(ordinary), product_id))
     assert [(r["name"], a) for r, a in await rewards.preview(member)] == [("Ключевым", 25)]
     assert [(r["name"], a) for r, a in await rewards.preview(other)] == [("Всем", 10)]
+
+
+async def _approved_withdrawn_and_resubmitted(dealer, product_id: int) -> int:
+    """A claim approved, its approval withdrawn, and sent back by the partner for review."""
+    claim_id = await f.claim(dealer, product_id, quantity="2")
+    await claims.decide(await f.company(), claim_id, "approve")
+    await claims.revoke_approval(await f.company(), claim_id, "Счёт не читается")
+    await claims.resubmit(dealer, claim_id, "Вот счёт получше", [])
+    return claim_id
+
+
+async def test_a_claim_approved_again_after_a_withdrawal_earns_once_again():
+    from portal.periods.calc import span_of
+    from portal.plans import services as plans
+
+    partner_id = await f.partner()
+    dealer = await f.dealer(partner_id)
+    product_id = await f.product()
+    await rule(value=100)
+    claim_id = await _approved_withdrawn_and_resubmitted(dealer, product_id)
+    assert await ledger.balance(partner_id, "points_pending") == 0
+    await claims.decide(await f.company(), claim_id, "approve")
+    assert await ledger.balance(partner_id, "points_pending") == 200  # one accrual: the second approval's
+    assert (await ledger.verify()).ok
+    assert await plans.verify_sales(span_of(dt.date.today()).code) == []  # the plan's summary counts it once
+
+
+async def test_a_claim_approved_again_after_the_rule_changed_earns_under_the_new_rule():
+    partner_id = await f.partner()
+    dealer = await f.dealer(partner_id)
+    product_id = await f.product()
+    await rule(value=100)
+    claim_id = await _approved_withdrawn_and_resubmitted(dealer, product_id)
+    key = (await rewards.current_rules())[0]["rule_key"]
+    await rewards.save_rule(SYSTEM, rewards.RuleData.parse({
+        "name": "Котлы", "scope": "all", "kind": "per_unit", "value": "250", "unit": "points",
+        "valid_from": "2020-01-01"}), rule_key=key)
+    assert await claims.decide(await f.company(), claim_id, "approve") == "approved"
+    assert await ledger.balance(partner_id, "points_pending") == 500
+    accruals = await Transfer.select(Transfer.amount, Transfer.detail).where(Transfer.kind == "accrual").order_by(
+        Transfer.id).output(load_json=True)
+    assert [(a["amount"], a["detail"]["version"]) for a in accruals] == [(200, 1), (500, 2)]
+    assert (await ledger.verify()).ok
+
+
+async def test_withdrawing_a_second_approval_reverses_its_own_accrual_only():
+    partner_id = await f.partner()
+    dealer = await f.dealer(partner_id)
+    product_id = await f.product()
+    await rule(value=100)
+    claim_id = await _approved_withdrawn_and_resubmitted(dealer, product_id)
+    await claims.decide(await f.company(), claim_id, "approve")
+    await claims.revoke_approval(await f.company(), claim_id, "Опять не то")
+    accruals = [r["id"] for r in await Transfer.select(Transfer.id).where(Transfer.kind == "accrual").order_by(Transfer.id)]
+    reversed_ = [r["reverses"] for r in await Transfer.select(Transfer.reverses).where(Transfer.kind == "reversal")
+                 .order_by(Transfer.id)]
+    assert reversed_ == accruals  # each withdrawal reversed its own approval's accrual, once
+    assert await ledger.balance(partner_id, "points_pending") == 0
+    assert (await ledger.verify()).ok

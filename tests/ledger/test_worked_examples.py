@@ -150,10 +150,9 @@ async def test_with_release_at_period_close_the_daily_job_leaves_points_pending(
     monkeypatch.setattr(ledger, "get_settings", lambda: changed)
     partner = await f.partner()
     await ledger.accrue("claim:1", partner, "points", 90, {})
-    old = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
-    await Transfer.update({Transfer.created_at: old}).where(Transfer.partner == partner)
-    assert await ledger.release_due() == 0
-    assert await ledger.release_due(at_period_close=True) == 1
+    long_after = dt.date.today() + dt.timedelta(days=90)  # well past the holding period
+    assert await ledger.release_due(today=long_after) == 0
+    assert await ledger.release_due(today=long_after, at_period_close=True) == 1
     assert await ledger.balance(partner, "points_available") == 90
 
 
@@ -175,3 +174,18 @@ async def test_a_batch_posts_once_keeps_balances_exact_and_refuses_to_overdraw()
     with pytest.raises(ledger.KeyConflict):
         await post_batch([Spec(f"close:{b}:bonus", (None, "cash_issued"), (b, "cash_payable"), 999, "plan_bonus")])
     assert (await ledger.verify()).ok
+
+
+async def test_a_batch_may_spend_points_an_earlier_transfer_of_the_same_batch_made_available():
+    from portal.ledger.services import Spec, post_batch
+
+    partner = await f.partner()
+    specs = [Spec("close:bonus", (None, "points_issued"), (partner, ledger.AVAILABLE), 100, "plan_bonus"),
+             Spec("order:1:reserve", (partner, ledger.AVAILABLE), (partner, "points_reserved"), 30, "reserve")]
+    assert await post_batch(specs) == 2
+    assert [(r["points"], r["remaining"]) for r in await Lot.select(Lot.points, Lot.remaining)] == [(100, 70)]
+    assert await _points(partner) == {"points_pending": 0, "points_available": 70, "points_reserved": 30}
+    with pytest.raises(ledger.InsufficientFunds):  # refused whole, before anything is written
+        await post_batch([Spec("order:2:reserve", (partner, ledger.AVAILABLE), (partner, "points_reserved"), 71,
+                               "reserve")])
+    assert await Transfer.count() == 2 and (await ledger.verify()).ok
