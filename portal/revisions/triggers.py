@@ -128,7 +128,11 @@ async def installed() -> dict[str, str]:
 def expected(sqlite: bool, tables: Registry = TABLES) -> dict[str, str]:
     """What installed() should answer for the registry: name -> normalised SQL."""
     statements = sqlite_statements(tables) if sqlite else postgres_statements(tables)
-    return {s.split()[2]: normalise(s) for s in statements if s.startswith("CREATE TRIGGER")}
+    return {trigger_name(s): normalise(s) for s in statements if s.startswith("CREATE TRIGGER")}
+
+
+def trigger_name(statement: str) -> str:
+    return normalise(statement).split()[2]
 
 
 # --- the migration writer -------------------------------------------------------------------------

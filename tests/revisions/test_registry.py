@@ -48,6 +48,18 @@ async def test_the_databases_triggers_are_the_registrys():
     assert await triggers.installed() == triggers.expected(is_sqlite())
 
 
+async def test_the_trigger_migration_goes_back_to_the_previous_triggers_and_forth_again():
+    migration = triggers.newest_generated()
+    previous = migration.PREVIOUS_SQLITE if is_sqlite() else migration.PREVIOUS_POSTGRES
+    try:
+        await migration._replace(migration.PREVIOUS_SQLITE, migration.PREVIOUS_POSTGRES)
+        assert set(await triggers.installed()) == {
+            triggers.trigger_name(s) for s in previous if s.startswith("CREATE TRIGGER")}
+    finally:
+        await migration._replace(migration.SQLITE, migration.POSTGRES)
+    assert await triggers.installed() == triggers.expected(is_sqlite())
+
+
 async def test_a_table_registered_through_another_moves_the_partners_revision():
     """partner("col", via="table.col"): a child row moves the revision of its parent's partner."""
     one, two = await f.partner(), await f.partner()
