@@ -67,3 +67,14 @@ def new_password(data: Mapping[str, Any], name: str, confirm: str, errors: Error
     elif confirm and value != str(data.get(confirm) or ""):
         errors.add(confirm, _("The passwords do not match."))
     return value
+
+
+def parse_rubles(raw: str) -> int | None:
+    """'1 234,56' or '1234.56' roubles -> 123456 kopecks; None if it is not a sum of money (ASCII digits only)."""
+    text = raw.replace("\xa0", "").replace(" ", "").replace("₽", "").replace(",", ".").strip()
+    rubles, dot, kop = text.partition(".")
+    if not (1 <= len(rubles) <= 12 and rubles.isascii() and rubles.isdigit()):
+        return None
+    if dot and not (1 <= len(kop) <= 2 and kop.isascii() and kop.isdigit()):
+        return None
+    return int(rubles) * 100 + int((kop + "00")[:2])

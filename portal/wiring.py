@@ -1,4 +1,6 @@
-"""Connects domain events to their subscribers. Called by create_app() and the CLI; idempotent."""
+"""Connects domain events to their subscribers, fills the slots lower layers call up through
+(portal/slots.py) and hands each domain's template labels to the web layer. Called by create_app()
+and the CLI; idempotent."""
 
 from __future__ import annotations
 
@@ -6,10 +8,21 @@ from portal import events
 
 
 def wire() -> None:
+    from catalog import labels as catalog_labels
+    from portal.accounts import labels as accounts_labels
+    from portal.accounts import services as accounts
+    from portal.claims import slots as claims_slots
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+    from portal.dashboard import services as dashboard
+    from portal.ledger import labels as ledger_labels
     from portal.notifications import handlers as bell
+    from portal.periods import labels as periods_labels
+    from portal.periods import slots as periods_slots
+    from portal.plans import labels as plans_labels
     from portal.plans import services as plans
     from portal.rewards import services as rewards
+    from portal.web import auth, templating
+    from scheduler import labels as scheduler_labels
 
     events.subscribe(ClaimDecided, rewards.on_claim_decided)
     events.subscribe(ClaimDecided, plans.on_claim_decided)  # after rewards: it reads the accruals
@@ -17,3 +30,10 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, rewards.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
+
+    auth.accounts.fill(accounts)
+    periods_slots.plans.fill(plans)
+    claims_slots.estimate.fill(dashboard.estimate)
+
+    for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
+        templating.add(labels.register)

@@ -1,40 +1,14 @@
-"""Roles and who is on which side of the program.
-
-A pure module: no database, no HTTP. Guards and services both read it.
-"""
+"""Roles and who is on which side of the program: they live in the shared leaf portal.roles (the web
+layer's guards need them, and the web layer imports no domain); this name stays for existing importers."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Role(StrEnum):
-    PARTNER_STAFF = "partner_staff"
-    PARTNER_ADMIN = "partner_admin"
-    MANAGER = "manager"
-    FINANCE = "finance"
-    ADMIN = "admin"
-
-
-PARTNER_ROLES = frozenset({Role.PARTNER_STAFF, Role.PARTNER_ADMIN})
-COMPANY_ROLES = frozenset({Role.MANAGER, Role.FINANCE, Role.ADMIN})
-
-
-class PartnerType(StrEnum):
-    DEALER = "dealer"
-    INSTALLER = "installer"
-
-
-class PartnerStatus(StrEnum):
-    PENDING = "pending"  # self-registered, waiting for a manager
-    ACTIVE = "active"
-    REJECTED = "rejected"
-    DEACTIVATED = "deactivated"
-
-
-def is_partner_role(role: str) -> bool:
-    return role in PARTNER_ROLES
-
-
-def is_company_role(role: str) -> bool:
-    return role in COMPANY_ROLES
+from portal.roles import (  # noqa: F401
+    COMPANY_ROLES,
+    PARTNER_ROLES,
+    PartnerStatus,
+    PartnerType,
+    Role,
+    is_company_role,
+    is_partner_role,
+)

@@ -11,7 +11,7 @@ from typing import Any
 from portal import forms as f
 from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
-from portal.products.services import parse_rubles
+from portal.forms import parse_rubles
 
 MAX_QUANTITY = 1000
 MAX_AMOUNT_KOP = 50_000_000_00  # 50 million roubles in one registration is a typo, not a sale

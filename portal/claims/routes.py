@@ -66,7 +66,7 @@ class ClaimsController(Controller):
         values.setdefault("idempotency_key", _new_key())
         values.setdefault("quantity", "1")
         values.setdefault("sold_on", company_today().isoformat())
-        from portal.dashboard.services import estimate
+        from portal.claims.slots import estimate
 
         return Page("claims/new.html", status_code=status, context={
             "values": values, "errors": errors, "items": items, "editing": editing,
@@ -83,7 +83,7 @@ class ClaimsController(Controller):
     async def earn(self, request: Request, item: FromQuery[str] = "", quantity: FromQuery[str] = "1",
                    amount: FromQuery[str] = "", sold_on: FromQuery[str] = "") -> Page:
         """The form's live "what you will earn" panel (htmx asks as the dealer types); writes nothing."""
-        from portal.dashboard.services import estimate
+        from portal.claims.slots import estimate
 
         data = {"item": item, "quantity": quantity, "amount": amount, "sold_on": sold_on}
         return Page("claims/_earn.html", context={"e": await estimate(request.user, data)})

@@ -47,7 +47,8 @@ async def estimate(user: CurrentUser, data: dict) -> Estimate:
 
     from portal.db import company_today
     from portal.plans.calc import Item, Sums
-    from portal.products.services import parse_rubles, resolve_item
+    from portal.forms import parse_rubles
+    from portal.products.services import resolve_item
     from portal.rewards import calc as rewards_calc
     from portal.rewards import services as rewards
 

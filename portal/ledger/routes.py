@@ -14,7 +14,7 @@ from portal.accounts import services as accounts
 from portal.forms import Errors
 from portal.i18n import gettext as _
 from portal.ledger import services as ledger
-from portal.products.services import parse_rubles
+from portal.forms import parse_rubles
 from portal.web.auth import requires_roles, partner_user
 from portal.web.helpers import actor, form_dict, page_number
 from portal.web.pagecache import cached_page

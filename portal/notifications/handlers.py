@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+from typing import TYPE_CHECKING
+
 from portal.i18n import N_
 from portal.notifications.services import notify_partner
+
+if TYPE_CHECKING:  # the claims publish, the bell listens: wired in portal.wiring, never imported here
+    from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 
 _MESSAGES = {
     "approved": N_("Claim #%(claim)s was approved."),

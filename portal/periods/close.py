@@ -36,7 +36,7 @@ from portal.periods import acts as act_layout
 from portal.periods import services as periods
 from portal.periods.calc import Span, parse_code
 from portal.periods.tables import Act, Period
-from portal.plans import services as plans
+from portal.periods.slots import plans
 from portal.settings import get_settings
 
 STAGES = ("lock", "bonuses", "payable", "acts", "register", "closed")

@@ -160,7 +160,7 @@ def render(fmt: str, reg: Register) -> tuple[bytes, str]:
 
 async def finance_summary() -> list[dict]:
     """Per period: cash accrued (approved sales and plan bonuses), payable on the register, and paid."""
-    from portal.plans import services as plans
+    from portal.periods.slots import plans
 
     accrued = await plans.cash_accrued_by_period()
     bonus = {}

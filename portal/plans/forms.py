@@ -17,7 +17,7 @@ from portal.forms import Errors
 from portal.i18n import gettext as _
 from portal.periods.calc import parse_code
 from portal.plans.calc import METRICS, ONE, SCOPES, UNITS, Step, Target
-from portal.products.services import parse_rubles
+from portal.forms import parse_rubles
 
 TARGET_SLOTS, STEP_SLOTS = 3, 4
 AUDIENCES = ("partner", "group", "copy")

@@ -14,7 +14,7 @@ from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import read as db_read, write_transaction
 from portal.errors import NotFound, ValidationFailed
-from portal.forms import Errors
+from portal.forms import Errors, parse_rubles
 from portal.i18n import gettext as _
 from portal.products.tables import JobType, Product
 from portal.revisions.services import REFERENCE, Revision
@@ -24,15 +24,6 @@ MAX_PRICE_KOP = 100_000_000_00  # 100 million roubles
 
 def _fold(*parts: str) -> str:
     return " ".join(p.casefold() for p in parts if p)
-
-
-def parse_rubles(raw: str) -> int | None:
-    """'1 234,56' or '1234.56' roubles -> 123456 kopecks; None if it is not a sum of money."""
-    text = raw.replace("\xa0", "").replace(" ", "").replace("₽", "").replace(",", ".").strip()
-    if not re.fullmatch(r"\d{1,12}(\.\d{1,2})?", text):
-        return None
-    rubles, _, kop = text.partition(".")
-    return int(rubles) * 100 + int((kop + "00")[:2])
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ the acting user's partner.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from litestar.connection import ASGIConnection
 from litestar.enums import ScopeType
@@ -17,9 +18,15 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from portal import i18n
-from portal.accounts import services as accounts
-from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, Role
+from portal.roles import COMPANY_ROLES, PARTNER_ROLES, Role
+from portal.slots import Slot
 from portal.web.sessions import COOKIE
+
+if TYPE_CHECKING:
+    from portal.accounts.services import CurrentUser
+
+# Who is signed in: portal.accounts.services, filled by portal.wiring (the web layer imports no domain).
+accounts = Slot("portal.accounts.services: the user of a session or an API token")
 
 LANG_COOKIE = "premia_lang"
 
@@ -29,7 +36,7 @@ class AuthMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         path: str = scope["path"]
-        user: accounts.CurrentUser | None = None
+        user: CurrentUser | None = None
         connection = ASGIConnection(scope)
         if path.startswith("/api/"):
             header = connection.headers.get("authorization", "")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from litestar import Request
 
-from portal.audit.services import Actor
+if TYPE_CHECKING:
+    from portal.audit.services import Actor
 
 
 def client_ip(request: Request) -> str:

@@ -3,7 +3,8 @@
 A page is kept under everything it shows: the page and its query, the user and the session's
 CSRF token (both appear in the layout), the bell's count, the language, today's date (days left,
 forecasts, expiry) and the data revision of the user's partner and of reference data. Database
-triggers move that revision with every committed change a partner can see (portal/revisions), so a
+triggers move that revision with every committed change a partner can see (portal/revisions; which
+tables move which revision is one registry, portal/revisions/registry.py, checked by tests), so a
 kept page is never older than the data. While a change is committed but not yet counted (PostgreSQL,
 a moment after each commit), pages are rendered afresh and not kept.
 

@@ -1,34 +1,29 @@
 """The Jinja2 environment: i18n, locale-aware filters and role-aware globals.
 
-Templates format money, points and dates only through these filters.
+Templates format money, points and dates only through these filters. Each domain adds its own labels
+and filters (a ``register(env)`` in its labels.py), handed over by portal.wiring before the app builds
+its environment: the web layer imports no domain.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from portal import i18n
-from portal.accounts.regions import REGIONS
-from portal.accounts.roles import PartnerType, Role
-from portal.accounts.services import PARTNER_STATUS_LABELS
-from portal.ledger import present
-from portal.plans import present as plan_present
 from portal.settings import Settings
 
-ROLE_LABELS = {
-    Role.PARTNER_STAFF.value: i18n.N_("Partner staff"),
-    Role.PARTNER_ADMIN.value: i18n.N_("Partner administrator"),
-    Role.MANAGER.value: i18n.N_("Manager"),
-    Role.FINANCE.value: i18n.N_("Finance"),
-    Role.ADMIN.value: i18n.N_("Administrator"),
-}
+# The domains' register(env) functions, added by portal.wiring.wire(); run by make_environment().
+_REGISTRARS: list[Callable[[Environment], None]] = []
 
-PARTNER_TYPE_LABELS = {
-    PartnerType.DEALER.value: i18n.N_("Dealer"),
-    PartnerType.INSTALLER.value: i18n.N_("Installer"),
-}
+
+def add(registrar: Callable[[Environment], None]) -> None:
+    """A domain's labels and filters for every environment made from now on (idempotent)."""
+    if registrar not in _REGISTRARS:
+        _REGISTRARS.append(registrar)
 
 
 def _ugettext(message: str) -> str:
@@ -50,7 +45,9 @@ def _ntr(singular: str, plural: str, n: int, **params: object) -> str:
     return text % params
 
 
-def _label(mapping: dict[str, str]):
+def label(mapping: dict[str, str]):
+    """A filter: the translated label of a code (the code itself when it has none)."""
+
     def translate(code: str | None) -> str:
         if not code:
             return ""
@@ -59,31 +56,13 @@ def _label(mapping: dict[str, str]):
     return translate
 
 
-def _options(mapping: dict[str, str]):
+def options(mapping: dict[str, str]):
+    """A global: the (code, translated label) pairs of a select."""
+
     def options() -> list[tuple[str, str]]:
         return [(code, _ugettext(label)) for code, label in mapping.items()]
 
     return options
-
-
-def _order_statuses() -> dict[str, str]:
-    from catalog.services import STATUS_LABELS
-
-    return STATUS_LABELS
-
-
-def _period_labels() -> tuple[dict, dict, dict, dict, dict]:
-    from portal.periods.payouts import LINE_LABELS
-    from portal.periods.services import CLOSE_STAGE_LABELS, STATUS_LABELS
-    from scheduler.jobs import JOB_LABELS, RUN_LABELS
-
-    return STATUS_LABELS, CLOSE_STAGE_LABELS, LINE_LABELS, JOB_LABELS, RUN_LABELS
-
-
-def _job_result(stored: str) -> str:
-    from scheduler.jobs import summary_text
-
-    return summary_text(stored)
 
 
 def make_environment(settings: Settings) -> Environment:
@@ -106,44 +85,16 @@ def make_environment(settings: Settings) -> Environment:
         number=i18n.format_number,
         date=i18n.format_date,
         datetime=lambda value, fmt="short": i18n.format_datetime(value, tz=tz, fmt=fmt),
-        region=_label(REGIONS),
-        role=_label(ROLE_LABELS),
-        partner_type=_label(PARTNER_TYPE_LABELS),
-        partner_status=_label(PARTNER_STATUS_LABELS),
     )
     env.globals.update(
         company_name=settings.app.company_name,
         current_locale=i18n.get_locale,
         locales=i18n.SUPPORTED,
         language_name=i18n.language_name,
-        REGIONS=REGIONS,
-        ROLE_LABELS=ROLE_LABELS,
-        PARTNER_TYPE_LABELS=PARTNER_TYPE_LABELS,
-        PARTNER_STATUS_LABELS=PARTNER_STATUS_LABELS,
         Markup=Markup,
-        region_options=_options(REGIONS),
-        partner_type_options=_options(PARTNER_TYPE_LABELS),
-        role_options=_options(ROLE_LABELS),
-        partner_status_options=_options(PARTNER_STATUS_LABELS),
-        explain=present.explain,
-        signed=present.signed,
-        amount_text=present.amount_text,
-        kind_labels=present.KIND_LABELS,
-        metric_label=plan_present.metric_label,
-        measure=plan_present.measure,
-        bonus_text=plan_present.bonus,
-        pct=plan_present.pct,
-        to_go=plan_present.to_go,
-        METRIC_LABELS=plan_present.METRIC_LABELS,
-        SCOPE_LABELS=plan_present.SCOPE_LABELS,
-        order_status_labels=_order_statuses(),
-        period_status_labels=_period_labels()[0],
-        close_stage_labels=_period_labels()[1],
-        payout_labels=_period_labels()[2],
-        job_labels=_period_labels()[3],
-        job_status_labels=_period_labels()[4],
-        job_result=_job_result,
     )
+    for registrar in _REGISTRARS:
+        registrar(env)
     env.globals.update(nav_html=_kept(env, "_nav.html", "role"), lang_buttons=_kept(env, "_lang.html"))
     return env
 
