@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal import forms as f
-from portal.accounts.inn import is_valid_inn
+from portal.accounts.inn import clean_inn, is_valid_inn
 from portal.accounts.regions import REGIONS
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerType, Role
 from portal.errors import ValidationFailed
@@ -17,8 +17,11 @@ PARTNER_TYPES = frozenset(t.value for t in PartnerType)
 
 
 def _inn(data: Mapping[str, Any], errors: f.Errors) -> str:
-    value = f.text(data, "inn", errors, max_length=12).replace(" ", "")
-    if value and not is_valid_inn(value):
+    # Clean first, then bound: "5001 0073 2259" is 14 characters as typed and a valid INN.
+    value = clean_inn(str(data.get("inn") or ""))
+    if not value:
+        errors.add("inn", _("This field is required."))
+    elif not is_valid_inn(value):
         errors.add("inn", _("The INN must be 10 or 12 digits with valid check digits."))
     return value
 
@@ -59,7 +62,9 @@ class PartnerForm:
     settlement_account: str = ""
 
     @staticmethod
-    def _fields(data: Mapping[str, Any], errors: f.Errors) -> dict[str, str]:
+    def _fields(data: Mapping[str, Any], errors: f.Errors, *, registrant: bool = False) -> dict[str, str]:
+        """The partner's fields from the form. A self-registering company (``registrant``) may not name its
+        partner group: the group decides terms and rewards, so only the company's staff set it."""
         bik = f.text(data, "bik", errors, required=False, max_length=9)
         if bik and not (bik.isdigit() and len(bik) == 9):
             errors.add("bik", _("The BIK is 9 digits."))
@@ -72,7 +77,8 @@ class PartnerForm:
             "region": f.choice(data, "region", errors, set(REGIONS)),
             "partner_type": f.choice(data, "partner_type", errors, PARTNER_TYPES),
             "address": f.text(data, "address", errors, required=False, max_length=500),
-            "partner_group": f.text(data, "partner_group", errors, required=False, max_length=100),
+            "partner_group": "" if registrant else f.text(data, "partner_group", errors, required=False,
+                                                          max_length=100),
             "phone": f.text(data, "phone", errors, required=False, max_length=40),
             "bank_name": f.text(data, "bank_name", errors, required=False, max_length=200),
             "bik": bik,
@@ -92,7 +98,11 @@ class PartnerForm:
 
 @dataclass(frozen=True)
 class RegistrationForm:
-    """A company's self-registration: its details and its first administrator."""
+    """A company's self-registration: its details and its first administrator.
+
+    Only the fields a registrant may set are read (a whitelist): the status, the partner group, a role or
+    an admin flag posted as extra fields are ignored, since nothing here reads them.
+    """
 
     partner: PartnerForm
     contact_name: str
@@ -102,7 +112,7 @@ class RegistrationForm:
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> RegistrationForm:
         errors = f.Errors()
-        fields = PartnerForm._fields(data, errors)
+        fields = PartnerForm._fields(data, errors, registrant=True)
         contact_name = f.text(data, "contact_name", errors, max_length=200)
         contact_email = f.email(data, "contact_email", errors)
         password = f.new_password(data, "password", "password_confirm", errors)
