@@ -21,7 +21,14 @@ from portal.errors import DomainError, ValidationFailed
 from portal.i18n import SUPPORTED
 from portal.web.auth import LANG_COOKIE, manager, partner_admin
 from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
-from portal.web.sessions import COOKIE, clear_session_cookie, set_session_cookie
+from portal.web.sessions import (
+    clear_session_cookie,
+    device_cookie_name,
+    renew_csrf_cookie,
+    session_cookie_name,
+    set_device_cookie,
+    set_session_cookie,
+)
 
 
 class AuthController(Controller):
@@ -35,32 +42,38 @@ class AuthController(Controller):
 
     @post("/login")
     async def login(self, request: Request) -> Any:
+        settings = request.app.state.settings
         data = await form_dict(request)
         next_ = str(data.get("next") or "")
         try:
             form = LoginForm.parse(data)
-            user = await services.authenticate(form.email, form.password, client_ip(request))
+            user = await services.authenticate(form.email, form.password, client_ip(request),
+                                               request.cookies.get(device_cookie_name(settings), ""))
         except ValidationFailed as exc:
             return Page("accounts/login.html", status_code=400,
                             context={"values": data, "errors": exc.errors, "next": next_})
         except DomainError as exc:
             return Page("accounts/login.html", status_code=exc.status_code,
                             context={"values": data, "errors": {"__all__": exc.message}, "next": next_})
-        old = request.cookies.get(COOKIE)
+        old = request.cookies.get(session_cookie_name(settings))
         if old:
             await services.end_session(old)
         token = await services.start_session(user.id, client_ip(request), request.headers.get("user-agent", ""))
         response = Redirect(path=safe_next(next_), status_code=303)
-        set_session_cookie(response, token, request.app.state.settings)
+        set_session_cookie(response, token, settings)
+        set_device_cookie(response, services.device_token(user.id), settings)
+        renew_csrf_cookie(response, settings)
         return response
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:
-        token = request.cookies.get(COOKIE)
+        settings = request.app.state.settings
+        token = request.cookies.get(session_cookie_name(settings))
         if token:
             await services.end_session(token)
         response = Redirect(path="/login", status_code=303)
-        clear_session_cookie(response, request.app.state.settings)
+        clear_session_cookie(response, settings)
+        renew_csrf_cookie(response, settings)
         return response
 
     @post("/lang", name="set_language")

@@ -12,7 +12,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from portal.accounts import passwords
+from portal.accounts import passwords, throttle
 from portal.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -22,7 +22,7 @@ from portal.accounts.forms import (
     UserForm,
 )
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerStatus, Role
-from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User, UserSession
+from portal.accounts.tables import ApiToken, Invitation, Partner, User, UserSession
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import is_unique_violation, read as db_read, utcnow, write_transaction
@@ -153,44 +153,55 @@ class AccountNotReady(DomainError):
     status_code = 403
 
 
-async def _throttle_count(key: str, window_no: int) -> int:
-    row = await LoginThrottle.select(LoginThrottle.failures).where(
-        (LoginThrottle.key == key) & (LoginThrottle.window_no == window_no)
-    ).first()
-    return row["failures"] if row else 0
+def _login_limits(email: str, ip: str, user_id: int | None, device: str | None, known_ip: bool) -> list[tuple[str, int]]:
+    """Which counters one login attempt reserves, in order, with their limits (see SECURITY.md).
+
+    - a known device (a valid device cookie issued to this account) counts only against itself: nobody
+      elsewhere can lock it out;
+    - anyone else counts per account and address (hard, login_limit_per_account), per address (hard,
+      login_limit_per_ip: spraying many accounts from one host), and, unless the address has signed in to
+      this account before, per account (login_limit_account_wide: many hosts against one account). That last
+      limit only ever holds strangers to the account, never its owner's devices.
+    """
+    sec = get_settings().security
+    if device is not None:
+        return [(f"dev:{user_id}:{device}", sec.login_limit_per_account)]
+    limits = [(f"acct_ip:{email}|{ip}", sec.login_limit_per_account), (f"ip:{ip}", sec.login_limit_per_ip)]
+    if not known_ip:
+        limits.append((f"acct:{email}", sec.login_limit_account_wide))
+    return limits
 
 
-async def _throttle_bump(key: str, window_no: int) -> None:
-    # One atomic statement, so concurrent failures on several workers all count.
-    await LoginThrottle.raw(
-        "INSERT INTO login_throttle (key, window_no, failures) VALUES ({}, {}, 1) "
-        "ON CONFLICT (key) DO UPDATE SET "
-        "failures = CASE WHEN login_throttle.window_no = excluded.window_no "
-        "THEN login_throttle.failures + 1 ELSE 1 END, window_no = excluded.window_no",
-        key,
-        window_no,
-    )
+async def _known_ip(user_id: int | None, ip: str) -> bool:
+    if user_id is None or not ip:
+        return False
+    return await UserSession.exists().where((UserSession.user == user_id) & (UserSession.ip == ip[:64]))
 
 
-async def authenticate(email: str, password: str, ip: str) -> CurrentUser:
-    """Check a login. Raises TooManyAttempts, LoginFailed or AccountNotReady."""
+async def authenticate(email: str, password: str, ip: str, device_cookie: str = "") -> CurrentUser:
+    """Check a login. Raises TooManyAttempts, LoginFailed or AccountNotReady.
+
+    The attempt is reserved (counted) before the password is verified, so concurrent guesses on any number
+    of workers never get more verifications than the limits allow; a success gives the reservation back.
+    """
     sec = get_settings().security
     email = email.strip().lower()
-    window_no = int(time.time()) // sec.login_window_seconds
-    account_key, ip_key = f"acct:{email}", f"ip:{ip}"
-    if (
-        await _throttle_count(account_key, window_no) >= sec.login_limit_per_account
-        or await _throttle_count(ip_key, window_no) >= sec.login_limit_per_ip
-    ):
+    window = throttle.window_no(sec.login_window_seconds)
+    row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
+    user_id = row["id"] if row else None
+    device = throttle.device_id(device_cookie, user_id) if user_id is not None else None
+    limits = _login_limits(email, ip, user_id, device, device is None and await _known_ip(user_id, ip))
+    if await throttle.reserve(limits, window) is not None:
         raise TooManyAttempts(N_("Too many failed attempts. Try again in %(minutes)s minutes."),
                               minutes=max(1, sec.login_window_seconds // 60))
 
-    row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
     ok, needs_rehash = await passwords.verify_password(row["password_hash"] if row else None, password)
     if not ok or row is None:
-        await _throttle_bump(account_key, window_no)
-        await _throttle_bump(ip_key, window_no)
-        raise LoginFailed()
+        raise LoginFailed()  # the reservation stays: it was a failure
+    # The password was right: this attempt was no failure, whatever follows.
+    own = [key for key, _ in limits if key.startswith(("dev:", "acct_ip:"))]
+    await throttle.clear(own)
+    await throttle.release([key for key, _ in limits if key not in own], window)
     if not row["is_active"]:
         raise AccountNotReady(N_("This account has been deactivated."))
 
@@ -204,10 +215,14 @@ async def authenticate(email: str, password: str, ip: str) -> CurrentUser:
     if needs_rehash:
         values[User.password_hash] = await passwords.hash_password(password)
     await User.update(values).where(User.id == row["id"])
-    await LoginThrottle.delete().where(LoginThrottle.key == account_key)
     user = _current(full)
     assert user is not None
     return user
+
+
+def device_token(user_id: int) -> str:
+    """The known-device cookie's value for a user who just signed in."""
+    return throttle.device_token(user_id)
 
 
 # --- joining ----------------------------------------------------------------------
