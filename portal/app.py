@@ -16,6 +16,7 @@ from litestar.template.config import TemplateConfig
 
 from portal.accounts.admin_routes import AdminPartnersController, AdminTokensController, AdminUsersController
 from portal.accounts.routes import (
+    AccountController,
     AuthController,
     InvitationController,
     PartnerReviewController,
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             DashboardController,
             AuthController,
+            AccountController,
             RegistrationController,
             InvitationController,
             TeamController,

@@ -6,6 +6,7 @@ from portal import events
 
 
 def wire() -> None:
+    from portal.accounts.events import EmailAlreadyInUse
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
     from portal.notifications import handlers as bell
     from portal.plans import services as plans
@@ -17,3 +18,4 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, rewards.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
+    events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal import forms as f
+from portal.accounts import passwords
 from portal.accounts.inn import clean_inn, is_valid_inn
 from portal.accounts.regions import REGIONS
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerType, Role
@@ -115,7 +116,8 @@ class RegistrationForm:
         fields = PartnerForm._fields(data, errors, registrant=True)
         contact_name = f.text(data, "contact_name", errors, max_length=200)
         contact_email = f.email(data, "contact_email", errors)
-        password = f.new_password(data, "password", "password_confirm", errors)
+        password = passwords.new_password(data, "password", "password_confirm", errors,
+                                          user_inputs=(contact_name, contact_email, fields["legal_name"]))
         _raise(errors)
         return cls(
             partner=PartnerForm(**fields, email=contact_email),
@@ -148,7 +150,7 @@ class AcceptInvitationForm:
     def parse(cls, data: Mapping[str, Any]) -> AcceptInvitationForm:
         errors = f.Errors()
         full_name = f.text(data, "full_name", errors, max_length=200)
-        password = f.new_password(data, "password", "password_confirm", errors)
+        password = passwords.new_password(data, "password", "password_confirm", errors, user_inputs=(full_name,))
         _raise(errors)
         return cls(full_name=full_name, password=password)
 
@@ -174,9 +176,29 @@ class UserForm:
             errors.add("partner_id", _("A partner user needs a partner."))
         if role in COMPANY_ROLES:
             partner_id = None
-        password = f.new_password(data, "password", "", errors)
+        password = passwords.new_password(data, "password", "", errors, user_inputs=(full_name, email))
         _raise(errors)
         return cls(email=email, full_name=full_name, role=role, partner_id=partner_id, password=password)
+
+
+@dataclass(frozen=True)
+class ChangePasswordForm:
+    """Any signed-in user changes their own password: the current one, then the new one twice."""
+
+    current_password: str
+    password: str
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], user_inputs: tuple[str, ...] = ()) -> ChangePasswordForm:
+        errors = f.Errors()
+        current = str(data.get("current_password") or "")
+        if not current:
+            errors.add("current_password", _("This field is required."))
+        password = passwords.new_password(data, "password", "password_confirm", errors, user_inputs=user_inputs)
+        if current and password and current == password and "password" not in errors:
+            errors.add("password", _("The new password must differ from the current one."))
+        _raise(errors)
+        return cls(current_password=current, password=password)
 
 
 @dataclass(frozen=True)

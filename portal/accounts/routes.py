@@ -15,11 +15,17 @@ from litestar.response import Redirect, Response
 from portal.web.routing import get, post
 from portal.web.responses import Page
 from portal.accounts import services
-from portal.accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm, RegistrationForm
+from portal.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    InvitationForm,
+    LoginForm,
+    RegistrationForm,
+)
 from portal.accounts.roles import PARTNER_ROLES, PartnerStatus
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import SUPPORTED
-from portal.web.auth import LANG_COOKIE, manager, partner_admin
+from portal.web.auth import LANG_COOKIE, manager, partner_admin, requires_login
 from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
 from portal.web.sessions import (
     clear_session_cookie,
@@ -90,6 +96,38 @@ class AuthController(Controller):
         return response
 
 
+class AccountController(Controller):
+    """What every signed-in user does to their own account: change the password."""
+
+    include_in_schema = False
+    path = "/account"
+    guards = [requires_login]
+
+    @get("/password", name="change_password")
+    async def password_form(self, done: FromQuery[str] = "") -> Page:
+        return Page("accounts/password.html", context={"values": {}, "errors": {}, "done": done == "1"})
+
+    @post("/password")
+    async def change_password(self, request: Request) -> Any:
+        settings = request.app.state.settings
+        data = await form_dict(request)
+        user = request.user
+        try:
+            form = ChangePasswordForm.parse(data, user_inputs=(user.full_name, user.email))
+            token = await services.change_password(user, form, client_ip(request),
+                                                   request.headers.get("user-agent", ""))
+        except ValidationFailed as exc:
+            return Page("accounts/password.html", status_code=400,
+                        context={"values": {}, "errors": exc.errors, "done": False})
+        except DomainError as exc:
+            return Page("accounts/password.html", status_code=exc.status_code,
+                        context={"values": {}, "errors": {"__all__": exc.message}, "done": False})
+        response = Redirect(path="/account/password?done=1", status_code=303)
+        set_session_cookie(response, token, settings)
+        renew_csrf_cookie(response, settings)
+        return response
+
+
 class RegistrationController(Controller):
     include_in_schema = False
     path = "/register"
@@ -104,10 +142,13 @@ class RegistrationController(Controller):
         try:
             form = RegistrationForm.parse(data)
             await services.register_partner(form, ip=client_ip(request))
-        except ValidationFailed as exc:
+        except DomainError as exc:
             data.pop("password", None)
             data.pop("password_confirm", None)
-            return Page("accounts/register.html", status_code=400, context={"values": data, "errors": exc.errors})
+            errors = exc.errors if isinstance(exc, ValidationFailed) else {"__all__": exc.message}
+            return Page("accounts/register.html", status_code=exc.status_code,
+                        context={"values": data, "errors": errors})
+        # The same answer whether the address was new or already had an account (services.register_partner).
         return Redirect(path="/register/done", status_code=303)
 
     @get("/done", name="register_done")
