@@ -116,12 +116,10 @@ class AccountController(Controller):
             form = ChangePasswordForm.parse(data, user_inputs=(user.full_name, user.email))
             token = await services.change_password(user, form, client_ip(request),
                                                    request.headers.get("user-agent", ""))
-        except ValidationFailed as exc:
-            return Page("accounts/password.html", status_code=400,
-                        context={"values": {}, "errors": exc.errors, "done": False})
-        except DomainError as exc:
+        except DomainError as exc:  # a field's message, or "too many attempts"
+            errors = exc.errors if isinstance(exc, ValidationFailed) else {"__all__": exc.message}
             return Page("accounts/password.html", status_code=exc.status_code,
-                        context={"values": {}, "errors": {"__all__": exc.message}, "done": False})
+                        context={"values": {}, "errors": errors, "done": False})
         response = Redirect(path="/account/password?done=1", status_code=303)
         set_session_cookie(response, token, settings)
         renew_csrf_cookie(response, settings)
