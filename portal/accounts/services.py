@@ -174,9 +174,9 @@ def _login_limits(email: str, ip: str, user_id: int | None, device: str | None, 
     - a known device (a valid device cookie issued to this account) counts only against itself: nobody
       elsewhere can lock it out;
     - anyone else counts per account and address (hard, login_limit_per_account), per address (hard,
-      login_limit_per_ip: spraying many accounts from one host), and, unless the address has signed in to
-      this account before, per account (login_limit_account_wide: many hosts against one account). That last
-      limit only ever holds strangers to the account, never its owner's devices.
+      login_limit_per_ip: spraying many accounts from one host), and, unless the account has a session
+      opened from that address, per account (login_limit_account_wide: many hosts against one account).
+      That last limit only ever holds strangers to the account, never its owner's devices.
     """
     sec = get_settings().security
     if device is not None:
