@@ -16,6 +16,7 @@ from litestar.template.config import TemplateConfig
 
 from portal.accounts.admin_routes import AdminPartnersController, AdminTokensController, AdminUsersController
 from portal.accounts.routes import (
+    AccountController,
     AuthController,
     InvitationController,
     PartnerReviewController,
@@ -42,6 +43,7 @@ from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
 from portal.web.requests import PortalRequest
 from portal.web.security import AllowedHostsMiddleware, add_security_headers
+from portal.web.sessions import csrf_cookie_name, session_cookie_name
 from portal.web.templating import make_engine
 
 
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             DashboardController,
             AuthController,
+            AccountController,
             RegistrationController,
             InvitationController,
             TeamController,
@@ -121,13 +124,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router,
             static,
         ],
-        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), AuthMiddleware()],
+        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts),
+                    AuthMiddleware(session_cookie_name(settings))],
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,
             cookie_httponly=True,
             cookie_samesite="lax",
             header_name="x-csrftoken",
+            cookie_name=csrf_cookie_name(settings),  # "__Host-csrftoken" when secure (portal/web/sessions.py)
             exclude=["/api/"],
         ),
         template_config=TemplateConfig(instance=make_engine(settings)),

@@ -53,6 +53,13 @@ class SecuritySettings:
     login_window_seconds: int
     session_max_age: int
     invitation_days: int
+    # Strangers to an account (no known-device cookie, no earlier session from their address) share this
+    # many attempts per window; a known device is never held by it (portal/accounts/services.authenticate).
+    login_limit_account_wide: int = 20
+    register_limit_per_ip: int = 10  # anonymous registrations per address and register_window_seconds
+    register_window_seconds: int = 3600
+    password_min_length: int = 10
+    session_idle: int = 2 * 3600  # a session unused this long ends (as well as at session_max_age)
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,11 @@ def load_settings() -> Settings:
             login_window_seconds=int(os.environ.get("PREMIA_LOGIN_WINDOW", "900")),
             session_max_age=int(os.environ.get("PREMIA_SESSION_MAX_AGE", str(14 * 24 * 3600))),
             invitation_days=int(os.environ.get("PREMIA_INVITATION_DAYS", "7")),
+            login_limit_account_wide=int(os.environ.get("PREMIA_LOGIN_LIMIT_ACCOUNT_WIDE", "20")),
+            register_limit_per_ip=int(os.environ.get("PREMIA_REGISTER_LIMIT_IP", "10")),
+            register_window_seconds=int(os.environ.get("PREMIA_REGISTER_WINDOW", "3600")),
+            password_min_length=int(os.environ.get("PREMIA_PASSWORD_MIN_LENGTH", "10")),
+            session_idle=int(os.environ.get("PREMIA_SESSION_IDLE", str(2 * 3600))),
         ),
         media=_media_settings(),
         proxy=ProxySettings(forwarded_allow_ips=os.environ.get("PREMIA_FORWARDED_ALLOW_IPS", "")),

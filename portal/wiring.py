@@ -11,6 +11,7 @@ def wire() -> None:
     from catalog import labels as catalog_labels
     from portal.accounts import labels as accounts_labels
     from portal.accounts import services as accounts
+    from portal.accounts.events import EmailAlreadyInUse
     from portal.claims import slots as claims_slots
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
     from portal.dashboard import services as dashboard
@@ -30,6 +31,7 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, rewards.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
+    events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)

@@ -119,11 +119,16 @@ async def claim(actor, product_id: int, photos: list[bytes] | None = None, **ove
 
 # --- HTTP helpers -------------------------------------------------------------------
 
+def _csrf_cookie(client: AsyncTestClient) -> str | None:
+    # "__Host-csrftoken" when the app's cookies are secure (portal/web/sessions.py)
+    return client.cookies.get("csrftoken") or client.cookies.get("__Host-csrftoken")
+
+
 async def csrf_token(client: AsyncTestClient) -> str:
-    token = client.cookies.get("csrftoken")
+    token = _csrf_cookie(client)
     if not token:
         await client.get("/login")
-        token = client.cookies.get("csrftoken")
+        token = _csrf_cookie(client)
     assert token, "the app must set a CSRF cookie on a safe request"
     return token
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal import forms as f
-from portal.accounts.inn import is_valid_inn
+from portal.accounts import passwords
+from portal.accounts.inn import clean_inn, is_valid_inn
 from portal.accounts.regions import REGIONS
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerType, Role
 from portal.errors import ValidationFailed
@@ -17,8 +18,11 @@ PARTNER_TYPES = frozenset(t.value for t in PartnerType)
 
 
 def _inn(data: Mapping[str, Any], errors: f.Errors) -> str:
-    value = f.text(data, "inn", errors, max_length=12).replace(" ", "")
-    if value and not is_valid_inn(value):
+    # Clean first, then bound: "5001 0073 2259" is 14 characters as typed and a valid INN.
+    value = clean_inn(str(data.get("inn") or ""))
+    if not value:
+        errors.add("inn", _("This field is required."))
+    elif not is_valid_inn(value):
         errors.add("inn", _("The INN must be 10 or 12 digits with valid check digits."))
     return value
 
@@ -59,7 +63,9 @@ class PartnerForm:
     settlement_account: str = ""
 
     @staticmethod
-    def _fields(data: Mapping[str, Any], errors: f.Errors) -> dict[str, str]:
+    def _fields(data: Mapping[str, Any], errors: f.Errors, *, registrant: bool = False) -> dict[str, str]:
+        """The partner's fields from the form. A self-registering company (``registrant``) may not name its
+        partner group: the group decides terms and rewards, so only the company's staff set it."""
         bik = f.text(data, "bik", errors, required=False, max_length=9)
         if bik and not (bik.isdigit() and len(bik) == 9):
             errors.add("bik", _("The BIK is 9 digits."))
@@ -72,7 +78,8 @@ class PartnerForm:
             "region": f.choice(data, "region", errors, set(REGIONS)),
             "partner_type": f.choice(data, "partner_type", errors, PARTNER_TYPES),
             "address": f.text(data, "address", errors, required=False, max_length=500),
-            "partner_group": f.text(data, "partner_group", errors, required=False, max_length=100),
+            "partner_group": "" if registrant else f.text(data, "partner_group", errors, required=False,
+                                                          max_length=100),
             "phone": f.text(data, "phone", errors, required=False, max_length=40),
             "bank_name": f.text(data, "bank_name", errors, required=False, max_length=200),
             "bik": bik,
@@ -92,7 +99,11 @@ class PartnerForm:
 
 @dataclass(frozen=True)
 class RegistrationForm:
-    """A company's self-registration: its details and its first administrator."""
+    """A company's self-registration: its details and its first administrator.
+
+    Only the fields a registrant may set are read (a whitelist): the status, the partner group, a role or
+    an admin flag posted as extra fields are ignored, since nothing here reads them.
+    """
 
     partner: PartnerForm
     contact_name: str
@@ -102,10 +113,11 @@ class RegistrationForm:
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> RegistrationForm:
         errors = f.Errors()
-        fields = PartnerForm._fields(data, errors)
+        fields = PartnerForm._fields(data, errors, registrant=True)
         contact_name = f.text(data, "contact_name", errors, max_length=200)
         contact_email = f.email(data, "contact_email", errors)
-        password = f.new_password(data, "password", "password_confirm", errors)
+        password = passwords.new_password(data, "password", "password_confirm", errors,
+                                          user_inputs=(contact_name, contact_email, fields["legal_name"]))
         _raise(errors)
         return cls(
             partner=PartnerForm(**fields, email=contact_email),
@@ -138,7 +150,7 @@ class AcceptInvitationForm:
     def parse(cls, data: Mapping[str, Any]) -> AcceptInvitationForm:
         errors = f.Errors()
         full_name = f.text(data, "full_name", errors, max_length=200)
-        password = f.new_password(data, "password", "password_confirm", errors)
+        password = passwords.new_password(data, "password", "password_confirm", errors, user_inputs=(full_name,))
         _raise(errors)
         return cls(full_name=full_name, password=password)
 
@@ -164,9 +176,29 @@ class UserForm:
             errors.add("partner_id", _("A partner user needs a partner."))
         if role in COMPANY_ROLES:
             partner_id = None
-        password = f.new_password(data, "password", "", errors)
+        password = passwords.new_password(data, "password", "", errors, user_inputs=(full_name, email))
         _raise(errors)
         return cls(email=email, full_name=full_name, role=role, partner_id=partner_id, password=password)
+
+
+@dataclass(frozen=True)
+class ChangePasswordForm:
+    """Any signed-in user changes their own password: the current one, then the new one twice."""
+
+    current_password: str
+    password: str
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], user_inputs: tuple[str, ...] = ()) -> ChangePasswordForm:
+        errors = f.Errors()
+        current = str(data.get("current_password") or "")
+        if not current:
+            errors.add("current_password", _("This field is required."))
+        password = passwords.new_password(data, "password", "password_confirm", errors, user_inputs=user_inputs)
+        if current and password and current == password and "password" not in errors:
+            errors.add("password", _("The new password must differ from the current one."))
+        _raise(errors)
+        return cls(current_password=current, password=password)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _W10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 _W12_1 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 _W12_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -9,6 +11,18 @@ _W12_2 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 def _check(digits: list[int], weights: tuple[int, ...]) -> int:
     return sum(d * w for d, w in zip(digits, weights)) % 11 % 10
+
+
+# What people type between the digit groups: spaces (also NBSP and thin spaces), dashes and dots.
+_SEPARATORS = re.compile(r"[\s\u00a0\u2007\u202f.\-\u2010-\u2015\u2212]+")
+
+
+def clean_inn(value: str) -> str:
+    """The INN as typed, with the separators people put between digit groups removed.
+
+    Cleaning comes before any length check: "5001 0073 2259" is a valid 12-digit INN.
+    """
+    return _SEPARATORS.sub("", value)
 
 
 def is_valid_inn(value: str) -> bool:

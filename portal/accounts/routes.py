@@ -15,13 +15,26 @@ from litestar.response import Redirect, Response
 from portal.web.routing import get, post
 from portal.web.responses import Page
 from portal.accounts import services
-from portal.accounts.forms import AcceptInvitationForm, InvitationForm, LoginForm, RegistrationForm
+from portal.accounts.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    InvitationForm,
+    LoginForm,
+    RegistrationForm,
+)
 from portal.accounts.roles import PARTNER_ROLES, PartnerStatus
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import SUPPORTED
-from portal.web.auth import LANG_COOKIE, manager, partner_admin
+from portal.web.auth import LANG_COOKIE, manager, partner_admin, requires_login
 from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
-from portal.web.sessions import COOKIE, clear_session_cookie, set_session_cookie
+from portal.web.sessions import (
+    clear_session_cookie,
+    device_cookie_name,
+    renew_csrf_cookie,
+    session_cookie_name,
+    set_device_cookie,
+    set_session_cookie,
+)
 
 
 class AuthController(Controller):
@@ -35,32 +48,38 @@ class AuthController(Controller):
 
     @post("/login")
     async def login(self, request: Request) -> Any:
+        settings = request.app.state.settings
         data = await form_dict(request)
         next_ = str(data.get("next") or "")
         try:
             form = LoginForm.parse(data)
-            user = await services.authenticate(form.email, form.password, client_ip(request))
+            user = await services.authenticate(form.email, form.password, client_ip(request),
+                                               request.cookies.get(device_cookie_name(settings), ""))
         except ValidationFailed as exc:
             return Page("accounts/login.html", status_code=400,
                             context={"values": data, "errors": exc.errors, "next": next_})
         except DomainError as exc:
             return Page("accounts/login.html", status_code=exc.status_code,
                             context={"values": data, "errors": {"__all__": exc.message}, "next": next_})
-        old = request.cookies.get(COOKIE)
+        old = request.cookies.get(session_cookie_name(settings))
         if old:
             await services.end_session(old)
         token = await services.start_session(user.id, client_ip(request), request.headers.get("user-agent", ""))
         response = Redirect(path=safe_next(next_), status_code=303)
-        set_session_cookie(response, token, request.app.state.settings)
+        set_session_cookie(response, token, settings)
+        set_device_cookie(response, services.device_token(user.id), settings)
+        renew_csrf_cookie(response, settings)
         return response
 
     @post("/logout", name="logout")
     async def logout(self, request: Request) -> Redirect:
-        token = request.cookies.get(COOKIE)
+        settings = request.app.state.settings
+        token = request.cookies.get(session_cookie_name(settings))
         if token:
             await services.end_session(token)
         response = Redirect(path="/login", status_code=303)
-        clear_session_cookie(response, request.app.state.settings)
+        clear_session_cookie(response, settings)
+        renew_csrf_cookie(response, settings)
         return response
 
     @post("/lang", name="set_language")
@@ -74,6 +93,36 @@ class AuthController(Controller):
                                 secure=request.app.state.settings.security.cookie_secure)
             if request.user is not None:
                 await services.set_user_locale(request.user.id, lang)
+        return response
+
+
+class AccountController(Controller):
+    """What every signed-in user does to their own account: change the password."""
+
+    include_in_schema = False
+    path = "/account"
+    guards = [requires_login]
+
+    @get("/password", name="change_password")
+    async def password_form(self, done: FromQuery[str] = "") -> Page:
+        return Page("accounts/password.html", context={"values": {}, "errors": {}, "done": done == "1"})
+
+    @post("/password")
+    async def change_password(self, request: Request) -> Any:
+        settings = request.app.state.settings
+        data = await form_dict(request)
+        user = request.user
+        try:
+            form = ChangePasswordForm.parse(data, user_inputs=(user.full_name, user.email))
+            token = await services.change_password(user, form, client_ip(request),
+                                                   request.headers.get("user-agent", ""))
+        except DomainError as exc:  # a field's message, or "too many attempts"
+            errors = exc.errors if isinstance(exc, ValidationFailed) else {"__all__": exc.message}
+            return Page("accounts/password.html", status_code=exc.status_code,
+                        context={"values": {}, "errors": errors, "done": False})
+        response = Redirect(path="/account/password?done=1", status_code=303)
+        set_session_cookie(response, token, settings)
+        renew_csrf_cookie(response, settings)
         return response
 
 
@@ -91,10 +140,13 @@ class RegistrationController(Controller):
         try:
             form = RegistrationForm.parse(data)
             await services.register_partner(form, ip=client_ip(request))
-        except ValidationFailed as exc:
+        except DomainError as exc:
             data.pop("password", None)
             data.pop("password_confirm", None)
-            return Page("accounts/register.html", status_code=400, context={"values": data, "errors": exc.errors})
+            errors = exc.errors if isinstance(exc, ValidationFailed) else {"__all__": exc.message}
+            return Page("accounts/register.html", status_code=exc.status_code,
+                        context={"values": data, "errors": errors})
+        # The same answer whether the address was new or already had an account (services.register_partner).
         return Redirect(path="/register/done", status_code=303)
 
     @get("/done", name="register_done")

@@ -12,20 +12,23 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from portal.accounts import passwords
+from portal.accounts import passwords, throttle
 from portal.accounts.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
+    ChangePasswordForm,
     InvitationForm,
     PartnerForm,
     RegistrationForm,
     UserForm,
 )
+from portal.accounts.events import EmailAlreadyInUse
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerStatus, Role
-from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User, UserSession
+from portal.accounts.tables import ApiToken, Invitation, Partner, User, UserSession
+from portal import events
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import is_unique_violation, read as db_read, utcnow, write_transaction
+from portal.db import is_unique_violation, read as db_read, utcnow, write as db_write, write_transaction
 from portal.errors import Conflict, DomainError, NotFound, TooManyAttempts, ValidationFailed
 from portal.i18n import N_, gettext as _
 from portal.revisions import services as revisions
@@ -104,11 +107,16 @@ _SESSION_SQL = (
     'p.legal_name AS partner_name, p.status AS partner_status, '
     # the bell shows up to "99+": counting stops at 100, so a user with 10,000 unread costs what one with 100 does
     '(SELECT COUNT(*) FROM (SELECT 1 FROM notification n WHERE n."user" = u.id AND n.read_at IS NULL LIMIT 100) x) '
-    'AS unread, '
+    'AS unread, s.id AS session_id, s.last_seen_epoch, '
     + revisions.READ_COLUMNS +
     ' FROM user_session s JOIN portal_user u ON u.id = s."user" LEFT JOIN partner p ON p.id = u.partner '
-    "WHERE s.key_hash = {} AND s.expires_epoch > {} AND u.is_active = {}"
+    "WHERE s.key_hash = {} AND s.expires_epoch > {} AND s.last_seen_epoch > {} AND u.is_active = {}"
 )
+
+# A session's last use is written at most once a minute: the request that finds it older pays one small
+# UPDATE; every other request is the one read above.
+_TOUCH_EVERY = 60
+_TOUCH_SQL = "UPDATE user_session SET last_seen_epoch = {} WHERE id = {} AND last_seen_epoch < {}"
 
 
 async def start_session(user_id: int, ip: str = "", user_agent: str = "") -> str:
@@ -121,7 +129,7 @@ async def start_session(user_id: int, ip: str = "", user_agent: str = "") -> str
     await UserSession.delete().where((UserSession.user == user_id) & (UserSession.expires_epoch <= now))
     await UserSession.insert(UserSession(
         key_hash=_token_hash(token), user=user_id, ip=ip[:64], user_agent=user_agent[:200],
-        expires_epoch=now + get_settings().security.session_max_age,
+        expires_epoch=now + get_settings().security.session_max_age, last_seen_epoch=now,
     ))
     return token
 
@@ -131,9 +139,16 @@ async def end_session(token: str) -> None:
 
 
 async def user_for_session_token(token: str) -> CurrentUser | None:
-    """The user behind a session cookie, in one query; None if expired, unknown or deactivated."""
-    rows = await db_read(_SESSION_SQL, _token_hash(token), int(time.time()), True)
-    return _current(rows[0]) if rows else None
+    """The user behind a session cookie, in one query; None if expired, idle too long, unknown or deactivated."""
+    now = int(time.time())
+    rows = await db_read(_SESSION_SQL, _token_hash(token), now, now - get_settings().security.session_idle, True)
+    if not rows:
+        return None
+    row = rows[0]
+    if now - row["last_seen_epoch"] >= _TOUCH_EVERY:
+        async with write_transaction():
+            await db_write(_TOUCH_SQL, now, row["session_id"], now - _TOUCH_EVERY + 1)
+    return _current(row)
 
 
 async def user_for_session(user_id: int) -> CurrentUser | None:
@@ -153,44 +168,55 @@ class AccountNotReady(DomainError):
     status_code = 403
 
 
-async def _throttle_count(key: str, window_no: int) -> int:
-    row = await LoginThrottle.select(LoginThrottle.failures).where(
-        (LoginThrottle.key == key) & (LoginThrottle.window_no == window_no)
-    ).first()
-    return row["failures"] if row else 0
+def _login_limits(email: str, ip: str, user_id: int | None, device: str | None, known_ip: bool) -> list[tuple[str, int]]:
+    """Which counters one login attempt reserves, in order, with their limits (see SECURITY.md).
+
+    - a known device (a valid device cookie issued to this account) counts only against itself: nobody
+      elsewhere can lock it out;
+    - anyone else counts per account and address (hard, login_limit_per_account), per address (hard,
+      login_limit_per_ip: spraying many accounts from one host), and, unless the account has a session
+      opened from that address, per account (login_limit_account_wide: many hosts against one account).
+      That last limit only ever holds strangers to the account, never its owner's devices.
+    """
+    sec = get_settings().security
+    if device is not None:
+        return [(f"dev:{user_id}:{device}", sec.login_limit_per_account)]
+    limits = [(f"acct_ip:{email}|{ip}", sec.login_limit_per_account), (f"ip:{ip}", sec.login_limit_per_ip)]
+    if not known_ip:
+        limits.append((f"acct:{email}", sec.login_limit_account_wide))
+    return limits
 
 
-async def _throttle_bump(key: str, window_no: int) -> None:
-    # One atomic statement, so concurrent failures on several workers all count.
-    await LoginThrottle.raw(
-        "INSERT INTO login_throttle (key, window_no, failures) VALUES ({}, {}, 1) "
-        "ON CONFLICT (key) DO UPDATE SET "
-        "failures = CASE WHEN login_throttle.window_no = excluded.window_no "
-        "THEN login_throttle.failures + 1 ELSE 1 END, window_no = excluded.window_no",
-        key,
-        window_no,
-    )
+async def _known_ip(user_id: int | None, ip: str) -> bool:
+    if user_id is None or not ip:
+        return False
+    return await UserSession.exists().where((UserSession.user == user_id) & (UserSession.ip == ip[:64]))
 
 
-async def authenticate(email: str, password: str, ip: str) -> CurrentUser:
-    """Check a login. Raises TooManyAttempts, LoginFailed or AccountNotReady."""
+async def authenticate(email: str, password: str, ip: str, device_cookie: str = "") -> CurrentUser:
+    """Check a login. Raises TooManyAttempts, LoginFailed or AccountNotReady.
+
+    The attempt is reserved (counted) before the password is verified, so concurrent guesses on any number
+    of workers never get more verifications than the limits allow; a success gives the reservation back.
+    """
     sec = get_settings().security
     email = email.strip().lower()
-    window_no = int(time.time()) // sec.login_window_seconds
-    account_key, ip_key = f"acct:{email}", f"ip:{ip}"
-    if (
-        await _throttle_count(account_key, window_no) >= sec.login_limit_per_account
-        or await _throttle_count(ip_key, window_no) >= sec.login_limit_per_ip
-    ):
+    window = throttle.window_no(sec.login_window_seconds)
+    row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
+    user_id = row["id"] if row else None
+    device = throttle.device_id(device_cookie, user_id) if user_id is not None else None
+    limits = _login_limits(email, ip, user_id, device, device is None and await _known_ip(user_id, ip))
+    if await throttle.reserve(limits, window) is not None:
         raise TooManyAttempts(N_("Too many failed attempts. Try again in %(minutes)s minutes."),
                               minutes=max(1, sec.login_window_seconds // 60))
 
-    row = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
     ok, needs_rehash = await passwords.verify_password(row["password_hash"] if row else None, password)
     if not ok or row is None:
-        await _throttle_bump(account_key, window_no)
-        await _throttle_bump(ip_key, window_no)
-        raise LoginFailed()
+        raise LoginFailed()  # the reservation stays: it was a failure
+    # The password was right: this attempt was no failure, whatever follows.
+    own = [key for key, _ in limits if key.startswith(("dev:", "acct_ip:"))]
+    await throttle.clear(own)
+    await throttle.release([key for key, _ in limits if key not in own], window)
     if not row["is_active"]:
         raise AccountNotReady(N_("This account has been deactivated."))
 
@@ -204,10 +230,47 @@ async def authenticate(email: str, password: str, ip: str) -> CurrentUser:
     if needs_rehash:
         values[User.password_hash] = await passwords.hash_password(password)
     await User.update(values).where(User.id == row["id"])
-    await LoginThrottle.delete().where(LoginThrottle.key == account_key)
     user = _current(full)
     assert user is not None
     return user
+
+
+async def change_password(user: CurrentUser, form: ChangePasswordForm, ip: str = "", user_agent: str = "") -> str:
+    """A user replaces their password. Every session of theirs ends (a thief's too) and a new one starts
+    for the browser that asked; returns its cookie token.
+
+    The current password is checked like a login (reserved first, limited per user), so a stolen session
+    cannot be used to guess it.
+    """
+    sec = get_settings().security
+    window = throttle.window_no(sec.login_window_seconds)
+    key = f"pwchange:{user.id}"
+    if await throttle.reserve([(key, sec.login_limit_per_account)], window) is not None:
+        raise TooManyAttempts(N_("Too many failed attempts. Try again in %(minutes)s minutes."),
+                              minutes=max(1, sec.login_window_seconds // 60))
+    row = await User.select(User.password_hash).where(User.id == user.id).first()
+    ok, _rehash = await passwords.verify_password(row["password_hash"] if row else None, form.current_password)
+    if not ok:
+        raise ValidationFailed({"current_password": _("The current password is wrong.")})
+    new_hash = await passwords.hash_password(form.password)
+    token = secrets.token_urlsafe(32)
+    now = int(time.time())
+    async with write_transaction():
+        ended = await UserSession.delete().where(UserSession.user == user.id).returning(UserSession.id)
+        await UserSession.insert(UserSession(
+            key_hash=_token_hash(token), user=user.id, ip=ip[:64], user_agent=user_agent[:200],
+            expires_epoch=now + sec.session_max_age, last_seen_epoch=now,
+        ))
+        await User.update({User.password_hash: new_hash}).where(User.id == user.id)
+        await audit.record(user.actor(ip), "user.password_changed", "user", user.id,
+                           after={"sessions_ended": len(ended)})
+    await throttle.clear([key])
+    return token
+
+
+def device_token(user_id: int) -> str:
+    """The known-device cookie's value for a user who just signed in."""
+    return throttle.device_token(user_id)
 
 
 # --- joining ----------------------------------------------------------------------
@@ -246,14 +309,38 @@ def _unique_error(exc: BaseException, inn_field: str = "inn", email_field: str =
     return ValidationFailed({email_field: _("A user with this email already exists.")})
 
 
-async def register_partner(form: RegistrationForm, ip: str = "") -> tuple[int, int]:
+async def _email_in_use(email: str, how: str, company: str, actor: Actor) -> bool:
+    """True if a user has this address already; their owner is then told (bell) and the event audited.
+
+    Forms that take a new user's address answer alike either way, so they reveal no accounts.
+    """
+    owner = await User.select(User.id).where(User.email == email).first()
+    if owner is None:
+        return False
+    async with write_transaction():
+        await events.publish(EmailAlreadyInUse(user_id=owner["id"], how=how, company=company))
+        await audit.record(actor, f"{how}.email_in_use", "user", owner["id"], after={"company": company})
+    return True
+
+
+async def register_partner(form: RegistrationForm, ip: str = "") -> tuple[int, int] | None:
     """A company signs up: a pending partner and its first partner_admin.
 
-    Nobody can log in for the partner until a manager approves it.
+    Nobody can log in for the partner until a manager approves it. Anonymous registrations are limited per
+    address (PREMIA_REGISTER_LIMIT_IP per PREMIA_REGISTER_WINDOW). An address that already has an account
+    gets the same answer as a new one, with the same work (the password is hashed either way); nothing is
+    created and the owner of the address is told instead. Returns None then.
     """
+    sec = get_settings().security
+    window = throttle.window_no(sec.register_window_seconds)
+    if await throttle.reserve([(f"register:{ip}", sec.register_limit_per_ip)], window) is not None:
+        raise TooManyAttempts(N_("Too many registrations from your network. Try again in %(minutes)s minutes."),
+                              minutes=max(1, sec.register_window_seconds // 60))
     await _ensure_inn_free(form.partner.inn)
-    await _ensure_email_free(form.contact_email, "contact_email")
     password_hash = await passwords.hash_password(form.password)
+    anonymous = Actor(id=None, label="anonymous", ip=ip)
+    if await _email_in_use(form.contact_email, "registration", form.partner.legal_name, anonymous):
+        return None
     try:
         async with write_transaction():
             partner = Partner(**_partner_values(form.partner), status=PartnerStatus.PENDING.value)
@@ -272,7 +359,11 @@ async def register_partner(form: RegistrationForm, ip: str = "") -> tuple[int, i
                                after=_partner_values(form.partner) | {"status": PartnerStatus.PENDING.value})
     except Exception as exc:
         if is_unique_violation(exc):
-            raise _unique_error(exc, email_field="contact_email") from exc
+            error = _unique_error(exc, email_field="contact_email")
+            if "contact_email" in error.errors:  # the address was taken meanwhile: the same quiet answer
+                await _email_in_use(form.contact_email, "registration", form.partner.legal_name, anonymous)
+                return None
+            raise error from exc
         raise
     return partner.id, user.id
 
@@ -348,7 +439,9 @@ async def invite(actor: CurrentUser, form: InvitationForm, ip: str = "") -> str:
     """A partner admin invites a colleague. Returns the one-time token for the link."""
     if actor.role != Role.PARTNER_ADMIN or actor.partner_id is None:
         raise NotFound()
-    await _ensure_email_free(form.email)
+    # An address that has an account already is invited like any other (the answer reveals nothing); its
+    # owner is told, and the link will not create a second account (accept_invitation).
+    await _email_in_use(form.email, "invitation", actor.partner_name, actor.actor(ip))
     token = secrets.token_urlsafe(32)
     days = get_settings().security.invitation_days
     async with write_transaction():
@@ -425,8 +518,8 @@ async def accept_invitation(token: str, form: AcceptInvitationForm, ip: str = ""
                                after={"email": inv["email"], "role": inv["role"], "partner_id": inv["partner"],
                                       "invitation_id": inv["id"]})
     except Exception as exc:
-        if is_unique_violation(exc):
-            raise ValidationFailed({"full_name": _("A user with this email already exists.")}) from exc
+        if is_unique_violation(exc):  # the address has an account: the link is spent, like any used link
+            raise Conflict(N_("This invitation link has already been used, was revoked or has expired.")) from exc
         raise
     return user.id
 

@@ -77,6 +77,7 @@ class UserSession(Table, tablename="user_session"):
     user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_epoch = BigInt(index=True, help_text="Unix seconds; an integer compares the same on both databases")
+    last_seen_epoch = BigInt(default=0, help_text="Unix seconds of the last request, to the minute (idle timeout)")
     ip = Varchar(length=64, default="")
     user_agent = Varchar(length=200, default="")
 

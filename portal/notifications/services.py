@@ -23,6 +23,11 @@ async def notify_partner(partner_id: int, kind: str, msgid: str, params: dict, l
     return len(users)
 
 
+async def notify_user(user_id: int, kind: str, msgid: str, params: dict, link: str = "") -> None:
+    await Notification.insert(Notification(user=user_id, kind=kind, msgid=msgid,
+                                           params=json.dumps(params, ensure_ascii=False), link=link))
+
+
 async def for_user(user_id: int, limit: int = 50) -> list[dict]:
     rows = await Notification.select().where(Notification.user == user_id).order_by(
         Notification.id, ascending=False).limit(limit).output(load_json=True)

@@ -34,6 +34,9 @@ LANG_COOKIE = "premia_lang"
 class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
+    def __init__(self, session_cookie: str = COOKIE) -> None:
+        self.session_cookie = session_cookie  # "__Host-premia_session" when cookies are secure
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         path: str = scope["path"]
         user: CurrentUser | None = None
@@ -43,7 +46,7 @@ class AuthMiddleware(ASGIMiddleware):
             if header[:7].lower() == "bearer ":
                 user = await accounts.user_for_api_token(header[7:].strip())
         elif not path.startswith("/static/"):
-            token = connection.cookies.get(COOKIE)
+            token = connection.cookies.get(self.session_cookie)
             if token:
                 user = await accounts.user_for_session_token(token)
         scope["user"] = user

@@ -48,7 +48,7 @@ async def test_admin_creates_a_user_with_field_errors_first(client):
                                                          "password": "short"})
     assert bad.status_code == 400
     for message in ("Введите правильный адрес email.", "Обязательное поле.",
-                    "Пользователю партнёра нужно указать партнёра.", "Пароль должен быть не короче 8 символов."):
+                    "Пользователю партнёра нужно указать партнёра.", "Пароль должен быть не короче 10 символов."):
         assert message in bad.text
     good = await f.post_form(client, "/admin/users/new", {"email": "fin@example.com", "full_name": "Фин Финыч",
                                                           "role": "finance", "password": "long-password"})

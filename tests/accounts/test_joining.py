@@ -128,10 +128,20 @@ async def test_revoking_another_partners_invitation_answers_404(client):
     assert (await Invitation.select(Invitation.revoked_at).first())["revoked_at"] is None
 
 
-async def test_invitation_for_an_existing_email_is_refused(client):
-    partner_id = await f.partner()
+async def test_invitation_for_an_existing_email_answers_like_any_other_and_tells_the_owner(client, another_client):
+    from portal.notifications.tables import Notification
+
+    partner_id = await f.partner(legal_name="ООО «Приглашающий»")
     existing = await f.user(Role.MANAGER)
     await f.login_as(client, Role.PARTNER_ADMIN, partner_id)
     page = await f.post_form(client, "/team/invitations", {"email": await f.email_of(existing), "role": "partner_staff"})
-    assert page.status_code == 400
-    assert "Пользователь с таким email уже существует." in page.text
+    assert page.status_code == 200
+    assert "Пользователь с таким email уже существует." not in page.text
+    assert 'class="copy" type="text" readonly value="' in page.text  # a link, as for a new address
+    note = await Notification.select().where(Notification.user == existing).first()
+    assert note["kind"] == "account.invitation_email_in_use"
+    path = page.text.split('class="copy" type="text" readonly value="')[1].split('"')[0].split("testserver.local")[1]
+    joined = await f.post_form(another_client, path, {"full_name": "Второй Аккаунт", "password": "new-pass-123",
+                                                      "password_confirm": "new-pass-123"})
+    assert joined.status_code == 409  # the link cannot make a second account for the address
+    assert await User.count().where(User.email == await f.email_of(existing)) == 1

@@ -39,6 +39,8 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("POST", "/login"): ({"*": 400}, {}),
     ("POST", "/logout"): ({"*": 303}, {}),
     ("POST", "/lang"): ({"*": 303}, {}),
+    ("GET", "/account/password"): (LOGIN, {}),
+    ("POST", "/account/password"): ({"anon": 303, "*": 400}, {}),
     ("GET", "/register"): (ANY, {}),
     ("POST", "/register"): ({"*": 400}, {}),
     ("GET", "/register/done"): (ANY, {}),

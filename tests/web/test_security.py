@@ -68,7 +68,7 @@ async def test_cookies_are_secure_httponly_and_lax_by_default():
         csrf_cookie = first.headers["set-cookie"]
         assert "Secure" in csrf_cookie and "HttpOnly" in csrf_cookie and "SameSite=lax" in csrf_cookie
         response = await f.post_form(c, "/login", {"email": await f.email_of(user_id), "password": f.PASSWORD})
-        session_cookie = [h for h in response.headers.get_list("set-cookie") if h.startswith("premia_session=")][0]
+        session_cookie = [h for h in response.headers.get_list("set-cookie") if h.startswith("__Host-premia_session=")][0]
         assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
 
 
