@@ -40,7 +40,9 @@ demo: migrate
 
 # Local http: session and CSRF cookies without the Secure flag; the scheduler runs inside the server.
 run: demo
-	PREMIA_COOKIE_SECURE=false PREMIA_SCHEDULER_IN_APP=true $(BIN)/premia serve --host $(HOST) --port $(PORT)
+	PREMIA_COOKIE_SECURE=false PREMIA_SCHEDULER_IN_APP=true \
+	PREMIA_ALLOWED_HOSTS="$${PREMIA_ALLOWED_HOSTS:-$(HOST):$(PORT),localhost:$(PORT),$(HOST),localhost}" \
+	$(BIN)/premia serve --host $(HOST) --port $(PORT)
 
 test: install-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

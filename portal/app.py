@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
@@ -41,7 +42,7 @@ from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
 from portal.web.requests import PortalRequest
-from portal.web.security import AllowedHostsMiddleware, add_security_headers
+from portal.web.security import add_security_headers
 from portal.web.templating import make_engine
 
 
@@ -121,7 +122,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router,
             static,
         ],
-        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), AuthMiddleware()],
+        # Litestar 2.25 compares the Host header with its port (upstream issue 4869): a server reached on a
+        # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
+        middleware=[AuthMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,

@@ -146,7 +146,8 @@ def load_settings() -> Settings:
         security=SecuritySettings(
             secret_key=_secret_key(var_dir),
             cookie_secure=_bool("PREMIA_COOKIE_SECURE", True),
-            allowed_hosts=_list("PREMIA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"]),
+            allowed_hosts=_list("PREMIA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver",
+                                                         "localhost:8000", "127.0.0.1:8000"]),
             login_limit_per_account=int(os.environ.get("PREMIA_LOGIN_LIMIT_ACCOUNT", "5")),
             login_limit_per_ip=int(os.environ.get("PREMIA_LOGIN_LIMIT_IP", "30")),
             login_window_seconds=int(os.environ.get("PREMIA_LOGIN_WINDOW", "900")),

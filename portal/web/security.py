@@ -1,11 +1,11 @@
-"""Security headers on every response, and the allowed-hosts check."""
+"""Security headers on every response.
+
+Unknown hosts are refused by Litestar's own ``AllowedHostsConfig`` (see ``portal.app``).
+"""
 
 from __future__ import annotations
 
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.response.base import ASGIResponse
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CSP = "; ".join(
     [
@@ -35,19 +35,6 @@ HEADERS = {
 _RAW_HEADERS = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
 
 
-def host_allowed(host: str, allowed: list[str]) -> bool:
-    """Compare the Host header without its port against the configured names ("*", "*.example.com")."""
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    name = name.strip().lower()
-    for pattern in allowed:
-        pattern = pattern.lower()
-        if pattern == "*" or pattern == name:
-            return True
-        if pattern.startswith("*.") and name.endswith(pattern[1:]):
-            return True
-    return False
-
-
 async def add_security_headers(message: Message, scope: Scope) -> None:
     """A before_send hook: it sees every response, 404s and static files included."""
     if message["type"] == "http.response.start":
@@ -56,23 +43,3 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
         present = {name.lower() for name, _ in headers}
         headers.extend(pair for pair in _RAW_HEADERS if pair[0] not in present)
 
-
-class AllowedHostsMiddleware(ASGIMiddleware):
-    """Refuses requests for hosts we do not serve (Host header compared without its port)."""
-
-    scopes = (ScopeType.HTTP,)
-
-    def __init__(self, allowed_hosts: list[str]) -> None:
-        self.allowed_hosts = allowed_hosts
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        host = ""
-        for key, value in scope["headers"]:
-            if key == b"host":
-                host = value.decode("latin-1")
-                break
-        if not host_allowed(host, self.allowed_hosts):
-            await ASGIResponse(body=b"Invalid host", status_code=400, media_type="text/plain",
-                               headers=HEADERS).__call__(scope, receive, send)
-            return
-        await next_app(scope, receive, send)

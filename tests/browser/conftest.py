@@ -61,6 +61,7 @@ def live_server(db, tmp_path):
     env.update({
         "PREMIA_COOKIE_SECURE": "false",
         "PREMIA_DB_POOL": "true",
+        "PREMIA_ALLOWED_HOSTS": f"127.0.0.1:{port},127.0.0.1",  # Litestar 2.25 matches the Host with its port
     })
     if is_sqlite():
         env["PREMIA_SQLITE_PATH"] = engine().path
