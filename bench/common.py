@@ -77,7 +77,7 @@ def serve(factory: str, env: dict[str, str] | None = None):
     env["PREMIA_ALLOWED_HOSTS"] = f"127.0.0.1:{port},127.0.0.1"  # Litestar 2.25 matches the Host with its port
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
+         "--no-server-header", "--log-level", "warning", "--no-access-log"],
         env=env, cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -42,7 +42,8 @@ from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
 from portal.web.requests import PortalRequest
-from portal.web.security import add_security_headers
+from portal.web.compression import compression_config
+from portal.web.security import security_headers
 from portal.web.templating import make_engine
 
 
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
         middleware=[AuthMiddleware()],
+        compression_config=compression_config(),
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,
@@ -147,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
             ),
         ),
-        before_send=[add_security_headers],
+        before_send=[security_headers(hsts=settings.security.cookie_secure)],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings}),

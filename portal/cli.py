@@ -250,7 +250,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
 
     click.echo(f"Premia is at http://{host}:{port}")
     uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
-                proxy_headers=False, log_level="info", access_log=False)
+                proxy_headers=False, log_level="info", access_log=False, server_header=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -67,7 +67,7 @@ def live_server(db, tmp_path):
         env["PREMIA_SQLITE_PATH"] = engine().path
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+         "--port", str(port), "--no-server-header", "--log-level", "warning"],
         env=env, cwd=Path(__file__).resolve().parents[2],
     )
     url = f"http://127.0.0.1:{port}"
