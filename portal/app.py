@@ -43,6 +43,7 @@ from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
 from portal.web.requests import PortalRequest
 from portal.web.compression import compression_config
+from portal.web.probes import MetricsController, prometheus_config, ready
 from portal.web.security import security_headers
 from portal.web.templating import make_engine
 
@@ -122,11 +123,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             JobsController,
             api_router,
             static,
+            ready,
+            MetricsController,
         ],
         # Litestar 2.25 compares the Host header with its port (upstream issue 4869): a server reached on a
         # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
-        middleware=[AuthMiddleware()],
+        middleware=[prometheus_config().middleware, AuthMiddleware()],
         compression_config=compression_config(),
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,

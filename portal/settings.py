@@ -53,6 +53,7 @@ class SecuritySettings:
     login_window_seconds: int
     session_max_age: int
     invitation_days: int
+    metrics_token: str = ""  # PREMIA_METRICS_TOKEN: /metrics needs it as a bearer token; unset: loopback only
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ def load_settings() -> Settings:
             login_window_seconds=int(os.environ.get("PREMIA_LOGIN_WINDOW", "900")),
             session_max_age=int(os.environ.get("PREMIA_SESSION_MAX_AGE", str(14 * 24 * 3600))),
             invitation_days=int(os.environ.get("PREMIA_INVITATION_DAYS", "7")),
+            metrics_token=os.environ.get("PREMIA_METRICS_TOKEN", ""),
         ),
     )
 
