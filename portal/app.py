@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
         middleware=[prometheus_config().middleware, AuthMiddleware()],
-        compression_config=compression_config(),
+        compression_config=compression_config() if settings.app.compression else None,
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,

@@ -89,6 +89,13 @@ async def test_pages_are_compressed_with_brotli_or_gzip(client):
     assert "content-encoding" not in plain.headers and "<form" in plain.text
 
 
+async def test_compression_can_be_left_to_the_reverse_proxy():
+    settings = get_settings()
+    off = dataclasses.replace(settings, app=dataclasses.replace(settings.app, compression=False))
+    async with AsyncTestClient(app=create_app(off), base_url="http://testserver.local") as c:
+        assert "content-encoding" not in (await c.get("/login", headers=BR_OR_GZIP)).headers
+
+
 async def test_only_text_is_compressed():
     """Litestar 2.25.0 compresses any body; portal.web.compression passes images, PDFs and archives through."""
     noise = os.urandom(4096)
