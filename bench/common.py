@@ -95,10 +95,12 @@ def portal_env(sqlite_path: Path, pg_from: Path | None = None, **extra: str) -> 
 def serve(factory: str, env: dict[str, str] | None = None):
     """Serve an app factory ("module:function") under uvicorn; yields the base URL."""
     port = free_port()
+    env = dict(env or os.environ)
+    env["PREMIA_ALLOWED_HOSTS"] = f"127.0.0.1:{port},127.0.0.1"  # Litestar 2.25 matches the Host with its port
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        env=env or dict(os.environ), cwd=ROOT,
+         "--no-server-header", "--log-level", "warning", "--no-access-log"],
+        env=env, cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

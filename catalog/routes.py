@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response
 
-from portal.web.routing import get, post
+from litestar import get, post
 from catalog import export, importer, services
 from catalog.forms import Delivery, PrizeData
 from catalog.markdown import render as render_markdown

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from litestar import Litestar
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi.config import OpenAPIConfig
@@ -42,8 +43,10 @@ from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
 from portal.web.requests import PortalRequest
-from portal.web.security import AllowedHostsMiddleware, add_security_headers
 from portal.web.sessions import csrf_cookie_name, session_cookie_name
+from portal.web.compression import compression_config
+from portal.web.probes import MetricsController, prometheus_config, ready
+from portal.web.security import security_headers
 from portal.web.templating import make_engine
 
 
@@ -123,9 +126,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             JobsController,
             api_router,
             static,
+            ready,
+            MetricsController,
         ],
-        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts),
-                    AuthMiddleware(session_cookie_name(settings))],
+        # Litestar 2.25 compares the Host header with its port (upstream issue 4869): a server reached on a
+        # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
+        allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
+        middleware=[prometheus_config().middleware, AuthMiddleware(session_cookie_name(settings))],
+        compression_config=compression_config() if settings.app.compression else None,
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,
@@ -148,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
             ),
         ),
-        before_send=[add_security_headers],
+        before_send=[security_headers(hsts=settings.security.cookie_secure)],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings}),

@@ -254,7 +254,7 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     click.echo(f"Premia is at http://{host}:{port}")
     uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, reload=reload,
                 proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None, log_level="info",
-                access_log=False)
+                access_log=False, server_header=False)
 
 
 @main.command()

@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.core import negotiate_locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
 from babel.messages.mofile import write_mo
@@ -68,24 +69,34 @@ def reset_locale(token: contextvars.Token) -> None:
 
 
 def negotiate(accept_language: str | None, default: str = DEFAULT) -> str:
-    """Pick a supported locale from an Accept-Language header."""
+    """Pick a supported locale from an Accept-Language header.
+
+    The header only gives the order (by its q-values, "q=0" meaning "not this one"); matching a tag such
+    as "en-GB" or "ru_RU" to a supported language is Babel's ``negotiate_locale``.
+    """
     if not accept_language:
         return default
+    return _negotiate(accept_language[:256], default)  # a real header is far shorter; the cache stays small
+
+
+@lru_cache(maxsize=512)  # a handful of distinct headers: browsers send the same one on every request
+def _negotiate(accept_language: str, default: str) -> str:
     weighted: list[tuple[float, str]] = []
     for part in accept_language.split(","):
-        piece = part.strip()
-        if not piece:
-            continue
-        lang, _, q = piece.partition(";q=")
-        try:
-            weight = float(q) if q else 1.0
-        except ValueError:
-            weight = 0.0
-        weighted.append((weight, lang.strip().lower()[:2]))
-    for _, lang in sorted(weighted, key=lambda w: -w[0]):
-        if lang in SUPPORTED:
-            return lang
-    return default
+        tag, _, params = part.partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag.strip() and weight > 0:
+            weighted.append((weight, tag.strip().replace("_", "-")))
+    preferred = [tag for _, tag in sorted(weighted, key=lambda w: -w[0])]  # stable: ties keep header order
+    chosen = negotiate_locale(preferred, SUPPORTED, sep="-")
+    return chosen.lower() if chosen else default  # Babel answers in the header's own case ("EN")
 
 
 def gettext(message: str, **params: object) -> str:

@@ -60,6 +60,7 @@ class SecuritySettings:
     register_window_seconds: int = 3600
     password_min_length: int = 10
     session_idle: int = 2 * 3600  # a session unused this long ends (as well as at session_max_age)
+    metrics_token: str = ""  # PREMIA_METRICS_TOKEN: /metrics needs it as a bearer token; unset: loopback only
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,7 @@ class AppSettings:
     period_kind: str = "monthly"  # or "quarterly"
     payout_day: int = 15  # the payout register is built on this day for the previous period
     job_lease_seconds: int = 120  # a scheduled run not renewed for this long is taken over by another scheduler
+    compression: bool = True  # brotli/gzip for text answers; off when the reverse proxy compresses instead
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ def load_settings() -> Settings:
             period_kind=os.environ.get("PREMIA_PERIOD_KIND", "monthly"),
             payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
             job_lease_seconds=max(1, int(os.environ.get("PREMIA_JOB_LEASE_SECONDS", "120"))),
+            compression=_bool("PREMIA_COMPRESSION", True),
         ),
         db=DatabaseSettings(
             url=database_url,
@@ -190,7 +193,8 @@ def load_settings() -> Settings:
         security=SecuritySettings(
             secret_key=_secret_key(var_dir),
             cookie_secure=_bool("PREMIA_COOKIE_SECURE", True),
-            allowed_hosts=_list("PREMIA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver"]),
+            allowed_hosts=_list("PREMIA_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "testserver",
+                                                         "localhost:8000", "127.0.0.1:8000"]),
             login_limit_per_account=int(os.environ.get("PREMIA_LOGIN_LIMIT_ACCOUNT", "5")),
             login_limit_per_ip=int(os.environ.get("PREMIA_LOGIN_LIMIT_IP", "30")),
             login_window_seconds=int(os.environ.get("PREMIA_LOGIN_WINDOW", "900")),
@@ -201,6 +205,7 @@ def load_settings() -> Settings:
             register_window_seconds=int(os.environ.get("PREMIA_REGISTER_WINDOW", "3600")),
             password_min_length=int(os.environ.get("PREMIA_PASSWORD_MIN_LENGTH", "10")),
             session_idle=int(os.environ.get("PREMIA_SESSION_IDLE", str(2 * 3600))),
+            metrics_token=os.environ.get("PREMIA_METRICS_TOKEN", ""),
         ),
         media=_media_settings(),
         proxy=ProxySettings(forwarded_allow_ips=os.environ.get("PREMIA_FORWARDED_ALLOW_IPS", "")),

@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.db import utcnow
 from portal.web.auth import admin
 from portal.web.helpers import actor

@@ -8,7 +8,7 @@ from litestar import Controller, Request
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.web.responses import Page
 from portal.accounts import services
 from portal.accounts.forms import ApiTokenForm, PartnerForm, UserForm

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import Redirect, Response
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.web.responses import Page
 from portal.accounts import services
 from portal.accounts.forms import (

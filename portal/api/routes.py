@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from litestar import Controller, Request, Router
 
-from portal.web.routing import get
+from litestar import get
 from portal.web.auth import requires_login
 
 

@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 
 
 from portal.web.responses import Page
-from portal.web.routing import get
+from litestar import get
 from portal.audit import services
 from portal.web.auth import admin
 from portal.web.helpers import page_number

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import File, Redirect, Response
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.claims import bulk, services
 from portal.errors import DomainError, ValidationFailed
 from portal.media.images import ImageTooLarge
@@ -21,7 +21,7 @@ from portal.products.services import item_choice, search_items
 from portal.web.auth import manager, partner_user, requires_login
 from portal.web.media import media_response
 from portal.web.helpers import client_ip, page_number
-from portal.web.responses import Page, SeeOther
+from portal.web.responses import Page
 
 
 async def _form_and_photos(request: Request) -> tuple[dict[str, Any], list[bytes]]:
@@ -101,7 +101,7 @@ class ClaimsController(Controller):
             return await self._form(request, data, exc.errors, status=400)
         except ImageTooLarge as exc:
             return await self._form(request, data, {"photos": exc.message}, status=413)
-        return SeeOther(f"/claims/{result.claim_id}?registered=1")
+        return Redirect(f"/claims/{result.claim_id}?registered=1", status_code=303)
 
     @get("/{claim_id:int}", name="claim")
     async def show(self, request: Request, claim_id: FromPath[int]) -> Page:

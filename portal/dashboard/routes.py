@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response
 from litestar.response import Redirect
 
-from portal.web.routing import get
+from litestar import get
 from portal.web.pagecache import cached_page
 from portal.dashboard.services import dashboard_for
 from portal.web.auth import requires_login

@@ -9,7 +9,7 @@ from litestar import Controller, Request
 from litestar.params import FromQuery
 from litestar.response import Response
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.accounts import services as accounts
 from portal.forms import Errors
 from portal.i18n import gettext as _

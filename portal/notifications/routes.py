@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request
 from litestar.response import Redirect
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.notifications import services
 from portal.web.auth import requires_login
 from portal.web.responses import Page

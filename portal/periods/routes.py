@@ -14,7 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.errors import DomainError
 from portal.periods import payouts
 from portal.periods import services as periods

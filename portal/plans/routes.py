@@ -9,7 +9,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.accounts import services as accounts
 from portal.errors import ValidationFailed
 from portal.periods import services as periods

@@ -9,7 +9,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.errors import ValidationFailed
 from portal.i18n import format_money
 from portal.products import services

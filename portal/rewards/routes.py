@@ -9,7 +9,7 @@ from litestar.params import FromPath
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
-from portal.web.routing import get, post
+from litestar import get, post
 from portal.accounts import services as accounts
 from portal.errors import ValidationFailed
 from portal.rewards import services

@@ -15,6 +15,10 @@ class PortalRequest(HTMXRequest):
     POST: the CSRF check makes one, the handler another) became cyclic garbage holding the whole ASGI
     scope, freed only by the garbage collector (~30 µs a request under load). Here the details are made
     when asked for and point nowhere afterwards, so a request is freed as soon as it ends.
+
+    Written against litestar-htmx 0.5.0 (pinned): ``__init__`` skips ``HTMXRequest.__init__``.
+    tests/web/test_upstream.py fails if that __init__ starts doing more, and
+    tests/web/test_request_garbage.py fails once upstream drops the cycle (then this class can go).
     """
 
     __slots__ = ()

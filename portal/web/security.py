@@ -1,11 +1,13 @@
-"""Security headers on every response, and the allowed-hosts check."""
+"""Security headers on every response.
+
+Unknown hosts are refused by Litestar's own ``AllowedHostsConfig`` (see ``portal.app``).
+"""
 
 from __future__ import annotations
 
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.response.base import ASGIResponse
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
+
+from portal.web.sessions import COOKIE
 
 CSP = "; ".join(
     [
@@ -34,45 +36,42 @@ HEADERS = {
 
 _RAW_HEADERS = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
 
+# HTTPS only, for a year; not for subdomains, which may be the company's other sites.
+HSTS = (b"strict-transport-security", b"max-age=31536000")
+NO_STORE = (b"cache-control", b"no-store")
+_SESSION = COOKIE.encode() + b"="  # also found inside a "__Host-" prefixed name
 
-def host_allowed(host: str, allowed: list[str]) -> bool:
-    """Compare the Host header without its port against the configured names ("*", "*.example.com")."""
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    name = name.strip().lower()
-    for pattern in allowed:
-        pattern = pattern.lower()
-        if pattern == "*" or pattern == name:
-            return True
-        if pattern.startswith("*.") and name.endswith(pattern[1:]):
+
+def _private(scope: Scope) -> bool:
+    """A signed-in user's request: the user found, or (a 404 runs no middleware) a session cookie or a token."""
+    if scope.get("user") is not None:
+        return True
+    if scope.get("path", "").startswith("/static/"):
+        return False
+    for name, value in scope.get("headers", ()):
+        if (name == b"cookie" and _SESSION in value) or name == b"authorization":
             return True
     return False
 
 
-async def add_security_headers(message: Message, scope: Scope) -> None:
-    """A before_send hook: it sees every response, 404s and static files included."""
-    if message["type"] == "http.response.start":
-        # Raw header pairs: MutableScopeHeaders costs ~25 µs a response for six names.
-        headers = message.setdefault("headers", [])
-        present = {name.lower() for name, _ in headers}
-        headers.extend(pair for pair in _RAW_HEADERS if pair[0] not in present)
+def security_headers(hsts: bool):
+    """A before_send hook: it sees every response, 404s, refused hosts and static files included.
 
+    Besides the fixed headers (and HSTS when the cookies are secure, that is, the site is served over
+    HTTPS), a response is never stored by a browser or a proxy (``Cache-Control: no-store``) when it is
+    for a signed-in user (pages, exports, acts, API answers, their 404s; not /static files) or sets
+    a cookie (login, logout). A route that chose its own Cache-Control keeps it: the authorised media
+    say ``private``, for the user's own browser only.
+    """
+    fixed = _RAW_HEADERS + [HSTS] if hsts else _RAW_HEADERS
 
-class AllowedHostsMiddleware(ASGIMiddleware):
-    """Refuses requests for hosts we do not serve (Host header compared without its port)."""
+    async def add_security_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            # Raw header pairs: MutableScopeHeaders costs ~25 µs a response for six names.
+            headers = message.setdefault("headers", [])
+            present = {name.lower() for name, _ in headers}
+            headers.extend(pair for pair in fixed if pair[0] not in present)
+            if b"cache-control" not in present and (b"set-cookie" in present or _private(scope)):
+                headers.append(NO_STORE)
 
-    scopes = (ScopeType.HTTP,)
-
-    def __init__(self, allowed_hosts: list[str]) -> None:
-        self.allowed_hosts = allowed_hosts
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        host = ""
-        for key, value in scope["headers"]:
-            if key == b"host":
-                host = value.decode("latin-1")
-                break
-        if not host_allowed(host, self.allowed_hosts):
-            await ASGIResponse(body=b"Invalid host", status_code=400, media_type="text/plain",
-                               headers=HEADERS).__call__(scope, receive, send)
-            return
-        await next_app(scope, receive, send)
+    return add_security_headers

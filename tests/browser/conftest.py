@@ -53,40 +53,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+STARTUP_S = 120  # a generous bound: on a busy machine (CI, parallel runs) the import alone can take a while
+
+
+def _server_log(path: Path) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return text[-4000:] or "(nothing on stderr)"
+
+
+def start_portal(factory: str, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """Start uvicorn on an app factory and return once it answers /healthz; fail with its stderr if it
+    exits first or has not answered within STARTUP_S."""
+    with open(log, "wb") as stderr:  # a file, not a pipe: a pipe nobody reads would stall a chatty server
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--no-server-header", "--log-level", "warning"],
+            env=env, cwd=Path(__file__).resolve().parents[2], stderr=stderr,
+        )
+    started = time.monotonic()
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            pytest.fail(f"the portal exited with {proc.returncode} while starting:\n{_server_log(log)}")
+        if time.monotonic() - started > STARTUP_S:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"the portal did not answer /healthz within {STARTUP_S} s:\n{_server_log(log)}")
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def live_server(db, tmp_path):
-    """The real app under uvicorn, on the test's own database."""
+    """The real app under uvicorn, on the test's own database, once it answers /healthz."""
     port = _free_port()
     env = dict(os.environ)
     env.update({
         "PREMIA_COOKIE_SECURE": "false",
         "PREMIA_DB_POOL": "true",
+        "PREMIA_ALLOWED_HOSTS": f"127.0.0.1:{port},127.0.0.1",  # Litestar 2.25 matches the Host with its port
     })
     if is_sqlite():
         env["PREMIA_SQLITE_PATH"] = engine().path
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "portal.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, cwd=Path(__file__).resolve().parents[2],
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            if httpx.get(url + "/healthz", timeout=0.5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail("the portal did not start")
-        time.sleep(0.1)
-    yield url
+    proc = start_portal("portal.app:create_app", env, port, tmp_path / "server.stderr")
+    yield f"http://127.0.0.1:{port}"
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait()
 
 
 @pytest.fixture

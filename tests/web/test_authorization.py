@@ -35,6 +35,8 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/"): ({"*": 302}, {}),
     ("GET", "/dashboard"): (LOGIN, {}),
     ("GET", "/healthz"): (ANY, {}),
+    ("GET", "/readyz"): (ANY, {}),
+    ("GET", "/metrics"): ({"*": 404}, {}),  # loopback or PREMIA_METRICS_TOKEN only (tests/web/test_probes.py)
     ("GET", "/login"): ({"anon": 200, "*": 302}, {}),
     ("POST", "/login"): ({"*": 400}, {}),
     ("POST", "/logout"): ({"*": 303}, {}),

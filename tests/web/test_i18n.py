@@ -60,6 +60,18 @@ def test_accept_language_picks_a_supported_language():
     assert i18n.negotiate("de;q=0.9,ru;q=0.5,en;q=0.7") == "en"
 
 
+def test_a_language_the_browser_refuses_is_never_chosen():
+    """"q=0" means "not this one" (RFC 9110): the company's default language is used instead."""
+    assert i18n.negotiate("en;q=0") == "ru"
+    assert i18n.negotiate("fr, en;q=0") == "ru"
+
+
+def test_language_tags_match_whatever_their_case_or_separator():
+    assert i18n.negotiate("EN-us") == "en"
+    assert i18n.negotiate("ru_RU, en;q=0.5") == "ru"
+    assert i18n.negotiate("zh-Hant-TW, en;q=0.8") == "en"
+
+
 def test_russian_plurals():
     token = i18n.set_locale("ru")
     try:

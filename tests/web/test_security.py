@@ -56,6 +56,32 @@ async def test_csrf_token_is_in_the_body_for_htmx(client):
 async def test_unknown_host_is_refused(client):
     response = await client.get("/login", headers={"host": "evil.example"})
     assert response.status_code == 400
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def _app_serving(*hosts: str):
+    settings = get_settings()
+    return create_app(dataclasses.replace(settings, security=dataclasses.replace(
+        settings.security, allowed_hosts=list(hosts))))
+
+
+async def test_wildcard_host_names_are_served_and_their_look_alikes_refused():
+    async with AsyncTestClient(app=_app_serving("*.premia.example"), base_url="http://a.premia.example") as c:
+        assert (await c.get("/login")).status_code == 200
+        assert (await c.get("/login", headers={"host": "premia.example.evil"})).status_code == 400
+
+
+async def test_a_host_listed_with_its_port_is_served():
+    async with AsyncTestClient(app=_app_serving("127.0.0.1:8123"), base_url="http://127.0.0.1:8123") as c:
+        assert (await c.get("/login")).status_code == 200
+
+
+async def test_upstream_litestar_still_compares_the_host_with_its_port():
+    """Litestar 2.25.0 matches the Host header port included (upstream issue 4869), so a server on a port
+    other than 80/443 lists "name:port" (settings' defaults, `make run`, the browser tests and the bench).
+    When this fails upstream strips the port again: the ":port" entries can go."""
+    async with AsyncTestClient(app=_app_serving("127.0.0.1"), base_url="http://127.0.0.1:8123") as c:
+        assert (await c.get("/login")).status_code == 400
 
 
 async def test_cookies_are_secure_httponly_and_lax_by_default():
