@@ -150,11 +150,10 @@ backend app
 """
 
 
-def _start_haproxy(layout: Layout) -> None:
+def _start_haproxy(layout: Layout, port: int) -> None:
     binary = shutil.which("haproxy") or "/usr/sbin/haproxy"
     if not Path(binary).exists():
         raise SystemExit("haproxy is not installed: apt-get install haproxy (make soak does it)")
-    port = free_port()
     cfg = layout.work / "haproxy.cfg"
     cfg.write_text(_haproxy_config(layout, port))
     proc = subprocess.Popen([binary, "-f", str(cfg), "-db"], stdout=subprocess.DEVNULL,
@@ -168,12 +167,15 @@ def build_layout(work: Path) -> Layout:
     db_url = _create_database("premia_soak")
     layout = Layout(work=work, db_url=db_url, s3_url="", env={})
     _start_s3(layout)
+    lb_port = free_port()
     layout.env = {
         **os.environ,
         "DATABASE_URL": db_url,
         "SECRET_KEY": secrets.token_hex(32),  # one key shared by every host
         "PREMIA_COOKIE_SECURE": "false",
-        "PREMIA_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # the public name as the balancer is reached (Litestar 2.25 compares the Host header with its port),
+        # and the name its health checks send
+        "PREMIA_ALLOWED_HOSTS": f"127.0.0.1:{lb_port},localhost",
         "PREMIA_SCHEDULER_IN_APP": "true",
         "PREMIA_MEDIA_BACKEND": "s3",
         "PREMIA_S3_ENDPOINT": layout.s3_url,
@@ -187,7 +189,7 @@ def build_layout(work: Path) -> Layout:
         subprocess.run(premia + step, env=layout.env, cwd=ROOT, check=True, capture_output=True)
     for name in ("app1", "app2"):
         _start_host(layout, name)
-    _start_haproxy(layout)
+    _start_haproxy(layout, lb_port)
     return layout
 
 
