@@ -45,7 +45,7 @@ from portal.web.errors import HANDLERS
 from portal.web.requests import PortalRequest
 from portal.web.sessions import csrf_cookie_name, session_cookie_name
 from portal.web.compression import compression_config
-from portal.web.probes import MetricsController, prometheus_config, ready
+from portal.health.routes import MetricsController, prometheus_config, ready
 from portal.web.security import security_headers
 from portal.web.templating import make_engine
 

@@ -11,7 +11,7 @@ import httpx
 from litestar.testing import AsyncTestClient
 from piccolo.apps.migrations.tables import Migration
 
-from portal import health
+from portal.health import services as health
 from portal.accounts.roles import Role
 from portal.app import create_app
 from portal.settings import get_settings

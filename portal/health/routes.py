@@ -21,7 +21,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from portal import health
+from portal.health import services as health
 
 PROXY_HEADERS = (b"x-forwarded-for", b"forwarded", b"x-real-ip")
 PROBES = ["^/healthz$", "^/readyz$", "^/metrics$"]  # not counted as requests: they would drown the pages
