@@ -238,3 +238,18 @@ async def test_managers_confirm_in_bulk_and_the_partner_is_told(client):
     statuses = {r["status"] for r in await PrizeOrder.select(PrizeOrder.status)}
     assert statuses == {"confirmed"}
     assert await Notification.count().where(Notification.kind == "order.confirmed") == 3
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                  "/\t/evil.example/", "javascript:alert(1)"])
+async def test_the_order_queue_sends_managers_back_only_to_its_own_pages(client, back):
+    dealer = await f.dealer()
+    await give_points(dealer.partner_id, 1000)
+    order_id = await order(dealer, await prize(points=100))
+    await f.login_as(client, Role.MANAGER)
+    response = await f.post_form(client, f"/manage/orders/{order_id}/confirm", {"back": back})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/manage/orders/"
+    local = await f.post_form(client, f"/manage/orders/{order_id}/cancel",
+                              {"back": "/manage/orders/?status=confirmed", "reason": "нет на складе"})
+    assert local.headers["location"] == "/manage/orders/?status=confirmed"
