@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+from portal.claims.statuses import APPROVED, NEEDS_INFO, REJECTED
 from portal.i18n import N_
 from portal.notifications.services import notify_partner
 
 _MESSAGES = {
-    "approved": N_("Claim #%(claim)s was approved."),
-    "rejected": N_("Claim #%(claim)s was rejected."),
-    "needs_info": N_("Claim #%(claim)s needs more information."),
+    APPROVED: N_("Claim #%(claim)s was approved."),
+    REJECTED: N_("Claim #%(claim)s was rejected."),
+    NEEDS_INFO: N_("Claim #%(claim)s needs more information."),
 }
 
 

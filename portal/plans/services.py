@@ -17,6 +17,7 @@ from portal.accounts.tables import Partner
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+from portal.claims.statuses import APPROVED, OPEN, SQL_OPEN
 from portal.claims.tables import Claim
 from portal.db import company_today, utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
@@ -27,7 +28,7 @@ from portal.plans import calc
 from portal.plans.forms import PlanData
 from portal.plans.tables import Plan, PlanSales, PlanStamp
 
-OPEN_CLAIMS = ("submitted", "resubmitted")
+OPEN_CLAIMS = OPEN
 
 
 # --- the approved-sales summary ------------------------------------------------------------------
@@ -75,7 +76,7 @@ async def _add(claim_id: int, sign: int) -> None:
 
 
 async def on_claim_decided(event: ClaimDecided) -> None:
-    if event.status == "approved":
+    if event.status == APPROVED:
         await _add(event.claim_id, +1)
 
 
@@ -89,7 +90,7 @@ _RECOMPUTE = (
     "FROM claim c "
     "LEFT JOIN ledger_transfer tp ON tp.key = 'claim:' || c.id || ':accrual:points' "
     "LEFT JOIN ledger_transfer tk ON tk.key = 'claim:' || c.id || ':accrual:kop' "
-    "WHERE c.status = 'approved' AND c.sold_on >= {} AND c.sold_on <= {} "
+    f"WHERE c.status = '{APPROVED}' AND c.sold_on >= {{}} AND c.sold_on <= {{}} "
     "GROUP BY c.partner, c.product, c.job_type"
 )
 
@@ -184,7 +185,7 @@ async def awaiting_of(partner_id: int, span: Span) -> dict[calc.Item, calc.Sums]
     rows = await Claim.raw(
         "SELECT c.product, COALESCE(p.category, '') AS category, c.job_type, c.quantity, c.amount_kop, c.sold_on, "
         "pa.partner_group FROM claim c LEFT JOIN product p ON p.id = c.product JOIN partner pa ON pa.id = c.partner "
-        "WHERE c.partner = {} AND c.status IN ('submitted', 'resubmitted') AND c.sold_on >= {} AND c.sold_on <= {}",
+        f"WHERE c.partner = {{}} AND c.status IN {SQL_OPEN} AND c.sold_on >= {{}} AND c.sold_on <= {{}}",
         partner_id, span.starts_on, span.ends_on)
     rules = await current_rules() if rows else []
     out: dict[calc.Item, calc.Sums] = {}
