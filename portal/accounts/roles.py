@@ -32,6 +32,16 @@ class PartnerStatus(StrEnum):
     DEACTIVATED = "deactivated"
 
 
+PARTNER_MOVES = {  # action -> (allowed from, to); self-registration inserts PENDING, an admin's new partner ACTIVE
+    "approve": ((PartnerStatus.PENDING.value,), PartnerStatus.ACTIVE.value),
+    "reject": ((PartnerStatus.PENDING.value,), PartnerStatus.REJECTED.value),
+    "deactivate": ((PartnerStatus.ACTIVE.value, PartnerStatus.PENDING.value), PartnerStatus.DEACTIVATED.value),
+    "reactivate": ((PartnerStatus.DEACTIVATED.value,), PartnerStatus.ACTIVE.value),
+}
+PARTNER_AUDIT = {"approve": "partner.approved", "reject": "partner.rejected", "deactivate": "partner.deactivated",
+                 "reactivate": "partner.reactivated"}
+
+
 def is_partner_role(role: str) -> bool:
     return role in PARTNER_ROLES
 

@@ -20,6 +20,7 @@ import anyio.to_thread
 
 from portal import events, workflow
 from portal.accounts.services import CurrentUser
+from portal.accounts.roles import PartnerStatus
 from portal.accounts.tables import Partner, User
 from portal.audit.services import Actor
 from portal.audit import services as audit
@@ -502,8 +503,8 @@ async def review_counts() -> dict[str, int]:
 
 async def filter_options() -> dict:
     return {
-        "partners": await Partner.select(Partner.id, Partner.legal_name).where(Partner.status == "active").order_by(
-            Partner.legal_name),
+        "partners": await Partner.select(Partner.id, Partner.legal_name).where(
+            Partner.status == PartnerStatus.ACTIVE.value).order_by(Partner.legal_name),
         "products": await Product.select(Product.id, Product.name).order_by(Product.name),
     }
 

@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
+from portal.accounts.roles import PartnerStatus
 from portal.accounts.tables import Partner
 from portal.audit import services as audit
 from portal.audit.services import Actor
@@ -275,7 +276,7 @@ async def save_plan(actor: Actor, data: PlanData, plan_key: str | None = None) -
 async def copy_plan(actor: Actor, data: PlanData) -> int:
     """The template copied to every active partner matching the filter, in one transaction. A partner
     that already has a plan for the period gets a new version of it. Returns how many partners."""
-    query = Partner.select(Partner.id).where(Partner.status == "active")
+    query = Partner.select(Partner.id).where(Partner.status == PartnerStatus.ACTIVE.value)
     if data.copy_type:
         query = query.where(Partner.partner_type == data.copy_type)
     if data.copy_region:
@@ -411,7 +412,8 @@ async def evaluate_all(code: str, today: dt.date | None = None) -> tuple[Span, l
     span = parse_code(code)
     today = today or company_today()
     partners = await Partner.raw(
-        "SELECT id, legal_name, region, partner_group FROM partner WHERE status = 'active' ORDER BY id")
+        f"SELECT id, legal_name, region, partner_group FROM partner WHERE status = '{PartnerStatus.ACTIVE.value}' "
+        "ORDER BY id")
     snap = await _snapshot(code, span, today)
     rows = []
     for partner in partners:
