@@ -456,15 +456,18 @@ async def _needs_approval(user: CurrentUser) -> bool:
 
 async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery: Delivery, ip: str = "") -> int:
     """Reserve the points and take the stock for ``wants``, in one transaction: all or nothing.
-    The same token again returns the first order."""
-    if not wants:
-        raise EmptyCart()
+    The same token again returns the first order: it is looked up inside the transaction before any other
+    check (a retry whose first tap emptied the cart meanwhile is not "your cart is empty")."""
     if not user.is_partner:
         raise Forbidden()
     async with write_transaction() as txn:
-        existing = await PrizeOrder.select(PrizeOrder.id).where(PrizeOrder.key == token).first()
+        existing = await PrizeOrder.select(PrizeOrder.id, PrizeOrder.partner).where(PrizeOrder.key == token).first()
         if existing:
+            if existing["partner"] != user.partner_id:  # a token is random: a clash across partners is no retry
+                raise Conflict(N_("The form has expired. Go back, reload the page and try again."))
             return existing["id"]
+        if not wants:
+            raise EmptyCart()
         prices = {p["id"]: p["points"] for p in await Prize.select(Prize.id, Prize.points).where(
             Prize.id.is_in([w.prize_id for w in wants]))}
         total = sum(prices.get(w.prize_id, 0) * w.quantity for w in wants)
@@ -499,7 +502,8 @@ async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery
 
 
 async def place_cart(user: CurrentUser, token: str, delivery: Delivery, ip: str = "") -> int:
-    existing = await PrizeOrder.select(PrizeOrder.id).where(PrizeOrder.key == token).first()
+    existing = await PrizeOrder.select(PrizeOrder.id).where(
+        (PrizeOrder.key == token) & (PrizeOrder.partner == user.partner_id)).first()
     if existing:
         return existing["id"]
     cart = await cart_of(user)

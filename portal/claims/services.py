@@ -95,6 +95,17 @@ async def flag_serial_attempt(serials: list[str], partner_id: int) -> None:
             await Claim.update({Claim.flagged: True}).where(Claim.id == row["claim"])
 
 
+async def _flag_unless_retry(partner_id: int, key: str, serials: list[str]) -> int | None:
+    """Serials already taken: by this very form sent before (a retry, answered with its claim, nothing to
+    flag), or by someone else's claim, which is flagged. The key is looked up inside the transaction that
+    would flag, so a first tap that committed since this request's first look is found, not flagged."""
+    async with write_transaction():
+        if key and (rows := await db_write(_KEY_OWNER, key)):
+            return _first_of_key(rows[0], partner_id)
+        await flag_serial_attempt(serials, partner_id)
+    return None
+
+
 def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
     root, cap = media_root(), max_upload_bytes()
     done: list[images.ProcessedImage] = []
@@ -136,7 +147,8 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
     taken = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials)) \
         if form.serials else []
     if taken:
-        await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
+        if (first := await _flag_unless_retry(actor.partner_id, key, [t["serial"] for t in taken])) is not None:
+            return Submitted(first, False)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
     try:
@@ -153,7 +165,8 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
             await _refuse_closed_date(form.sold_on)
         if is_unique_violation(exc):
             if "serial" in str(exc):
-                await flag_serial_attempt(form.serials, actor.partner_id)
+                if (first := await _flag_unless_retry(actor.partner_id, key, form.serials)) is not None:
+                    return Submitted(first, False)
                 owned = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials))
                 serial = owned[0]["serial"] if owned else form.serials[0]
                 raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
