@@ -106,8 +106,22 @@ async def _flag_unless_retry(partner_id: int, key: str, serials: list[str]) -> i
     return None
 
 
+async def _refuse_too_many_photos(photos: list[bytes], claim_id: int | None = None, partner_id: int | None = None
+                                  ) -> None:
+    """A claim holds at most ``max_photos_per_claim`` pictures, counting those it has already."""
+    if not photos:
+        return
+    limit = get_settings().app.max_photos_per_claim
+    have = await ClaimPhoto.count().where((ClaimPhoto.claim == claim_id) & (ClaimPhoto.claim.partner == partner_id)) \
+        if claim_id is not None else 0
+    if have + len(photos) > limit:
+        raise ValidationFailed({"photos": _("A claim can have at most %(n)s photos.", n=limit)})
+
+
 def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
     root, cap = media_root(), max_upload_bytes()
+    # Before any decoding: the pixels of the whole request, read from the headers.
+    images.check_batch(photos, cap, get_settings().app.max_request_megapixels * 1_000_000)
     done: list[images.ProcessedImage] = []
     try:
         for data in photos:
@@ -151,6 +165,7 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
             return Submitted(first, False)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
+    await _refuse_too_many_photos(photos)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
     except images.ImageTooLarge:
@@ -324,6 +339,7 @@ async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list
     comment = comment.strip()
     if not comment and not photos:
         raise ValidationFailed({"comment": _("Write what you are adding, or attach a photo.")})
+    await _refuse_too_many_photos(photos, claim_id, actor.partner_id)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos)
     except images.ImageRejected as exc:
@@ -355,6 +371,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
         await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
+    await _refuse_too_many_photos(photos, claim_id, actor.partner_id)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
     except images.ImageRejected as exc:
