@@ -5,7 +5,9 @@ Rules this module guards:
   delivery posts them, cancellation before delivery voids the reservation, exactly once;
 - stock is taken with one ``UPDATE … WHERE stock >= n`` (or unlimited), so the last unit goes to one order,
   and it comes back only with the status change that cancels the order (compare-and-set: once);
-- the checkout's token is UNIQUE: a double tap places one order;
+- the checkout's token is UNIQUE and looked up first inside the transaction: a double tap places one order
+  and every tap answers with it;
+- an order's status changes only through set_status() and the MOVES map (catalog.statuses);
 - a partner sees only its own orders; another partner's answers 404.
 """
 

@@ -5,7 +5,12 @@ Rules this module guards:
 - a serial number belongs to one claim in the whole program (UNIQUE), and an
   attempt to claim it again is refused and flagged on the claim that owns it,
   without telling the second partner whose it is;
-- a decision is a compare-and-set on the status: two managers, one decision;
+- every status change goes through set_status() and the MOVES map (portal.claims.statuses): a
+  compare-and-set on the status, so two managers make one decision, with its history row, audit entry and
+  event in the same transaction;
+- a retry of a form answers with the claim it made, never with its own serials "already registered";
+- a claim holds at most max_photos_per_claim photos, and one request's photos are bounded in pixels
+  before anything is decoded;
 - nobody decides a claim they submitted themselves.
 Approving knows nothing about points: it publishes ClaimDecided.
 """

@@ -21,7 +21,7 @@ from portal.i18n import N_, gettext as _
 from portal.ledger import services as ledger
 from portal.ledger.tables import Transfer
 from portal.notifications.services import notify_partner
-from portal.periods.statuses import APPROVED, DRAFT, LINE_LABELS, LINE_MOVES, PAID
+from portal.periods.statuses import APPROVED, DRAFT, LINE_LABELS, LINE_MOVES, OPEN, PAID
 from portal.periods.tables import PayoutEvent, PayoutLine, PayoutRegister
 
 FLOW = workflow.Workflow(PayoutLine, LINE_MOVES)
@@ -52,7 +52,7 @@ async def build_register(code: str, actor: Actor) -> int:
     """Create the period's register (draft) or add lines it lacks; existing lines are never changed."""
     async with write_transaction():
         await PayoutRegister.raw("INSERT INTO payout_register (period, status, created_at) "
-                                 "VALUES ({}, 'draft', CURRENT_TIMESTAMP) ON CONFLICT (period) DO NOTHING", code)
+                                 "VALUES ({}, {}, CURRENT_TIMESTAMP) ON CONFLICT (period) DO NOTHING", code, DRAFT)
         register = await PayoutRegister.select().where(PayoutRegister.period == code).first()
         owed = await _payable_of_period(code)
         have = {r["partner"] for r in await PayoutLine.select(PayoutLine.partner).where(
@@ -209,12 +209,12 @@ async def finance_summary() -> list[dict]:
         bonus[code] = bonus.get(code, 0) + r["amount"]
     registers = {r["period"]: r for r in await PayoutLine.raw(
         "SELECT r.period, SUM(l.amount_kop) AS payable, "
-        "SUM(CASE WHEN l.status = 'paid' THEN l.amount_kop ELSE 0 END) AS paid "
+        f"SUM(CASE WHEN l.status = '{PAID}' THEN l.amount_kop ELSE 0 END) AS paid "
         "FROM payout_register r JOIN payout_line l ON l.register = r.id GROUP BY r.period")}
     from portal.periods.tables import Period
 
     status = {r["code"]: r["status"] for r in await Period.select(Period.code, Period.status)}
     codes = sorted(set(accrued) | set(registers) | set(status), reverse=True)
-    return [{"period": c, "status": status.get(c, "open"), "accrued": accrued.get(c, 0) + bonus.get(c, 0),
+    return [{"period": c, "status": status.get(c, OPEN), "accrued": accrued.get(c, 0) + bonus.get(c, 0),
              "payable": int((registers.get(c) or {}).get("payable") or 0),
              "paid": int((registers.get(c) or {}).get("paid") or 0)} for c in codes]

@@ -48,8 +48,8 @@ async def ensure(span: Span) -> dict:
     if row is None:
         await Period.raw(
             "INSERT INTO period (code, kind, starts_on, ends_on, status, created_at) "
-            "VALUES ({}, {}, {}, {}, 'open', CURRENT_TIMESTAMP) ON CONFLICT (code) DO NOTHING",
-            span.code, span.kind, span.starts_on, span.ends_on)
+            "VALUES ({}, {}, {}, {}, {}, CURRENT_TIMESTAMP) ON CONFLICT (code) DO NOTHING",
+            span.code, span.kind, span.starts_on, span.ends_on, OPEN)
         row = await Period.select().where(Period.code == span.code).first()
     return row
 
