@@ -18,7 +18,7 @@ from catalog.forms import Delivery, PrizeData
 from catalog.markdown import render as render_markdown
 from portal.errors import DomainError, ValidationFailed
 from portal.web.auth import admin, manager, partner_admin, partner_user, requires_login
-from portal.web.helpers import actor, client_ip, form_dict, page_number
+from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
 from portal.web.media import media_response
 from portal.web.pagecache import cached_page
 from portal.web.responses import Page
@@ -270,7 +270,7 @@ class OrderQueueController(Controller):
             await services.confirm(actor(request), order_id)
         else:
             raise NotFoundException()
-        return Redirect(path=str(data.get("back") or "/manage/orders/"), status_code=303)
+        return Redirect(path=safe_next(str(data.get("back") or ""), "/manage/orders/"), status_code=303)
 
     @get("/export/{fmt:str}", name="orders_export")
     async def export(self, fmt: FromPath[str], status: FromQuery[str] = "") -> Response:

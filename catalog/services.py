@@ -5,7 +5,9 @@ Rules this module guards:
   delivery posts them, cancellation before delivery voids the reservation, exactly once;
 - stock is taken with one ``UPDATE … WHERE stock >= n`` (or unlimited), so the last unit goes to one order,
   and it comes back only with the status change that cancels the order (compare-and-set: once);
-- the checkout's token is UNIQUE: a double tap places one order;
+- the checkout's token is UNIQUE and looked up first inside the transaction: a double tap places one order
+  and every tap answers with it;
+- an order's status changes only through set_status() and the MOVES map (catalog.statuses);
 - a partner sees only its own orders; another partner's answers 404.
 """
 
@@ -19,9 +21,12 @@ from pathlib import Path
 import anyio.to_thread
 
 from catalog.forms import Delivery, PrizeData
+from catalog.statuses import (AWAITING, CANCELLED, COMPANY_CANCELLABLE, CONFIRMED, DELIVERED, MOVES,  # noqa: F401
+                              PARTNER_CANCELLABLE, PLACED, SHIPPED, STATUS_LABELS)
 from catalog.tables import (CartLine, DeliveryProfile, OrderEvent, OrderLine, OrderPolicy, PrizeOrder, Prize,
                             PrizeImage, PrizeVariant)
 from portal.accounts.services import CurrentUser
+from portal import workflow
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import company_today, is_sqlite, is_unique_violation, read as db_read, utcnow, write_transaction
@@ -33,14 +38,6 @@ from portal.media import images
 from portal.notifications.services import notify_partner
 from portal.settings import get_settings
 
-AWAITING, PLACED, CONFIRMED, SHIPPED, DELIVERED, CANCELLED = (
-    "awaiting_approval", "placed", "confirmed", "shipped", "delivered", "cancelled")
-STATUS_LABELS = {
-    AWAITING: N_("Awaiting your admin's approval"), PLACED: N_("Placed"), CONFIRMED: N_("Confirmed"),
-    SHIPPED: N_("Shipped"), DELIVERED: N_("Delivered"), CANCELLED: N_("Cancelled"),
-}
-PARTNER_CANCELLABLE = (AWAITING, PLACED)
-COMPANY_CANCELLABLE = (AWAITING, PLACED, CONFIRMED, SHIPPED)
 NOTICES = {
     PLACED: N_("Order #%(order)s is placed: %(points)s points reserved."),
     CONFIRMED: N_("Order #%(order)s is confirmed and being packed."),
@@ -49,6 +46,7 @@ NOTICES = {
     CANCELLED: N_("Order #%(order)s is cancelled; its points are back on your balance."),
     AWAITING: N_("Order #%(order)s waits for your admin's approval."),
 }
+FLOW = workflow.Workflow(PrizeOrder, MOVES)
 RENDITIONS = (("thumb", 240), ("card", 480), ("full", 1200))
 PER_PAGE = 24
 
@@ -462,15 +460,18 @@ async def _needs_approval(user: CurrentUser) -> bool:
 
 async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery: Delivery, ip: str = "") -> int:
     """Reserve the points and take the stock for ``wants``, in one transaction: all or nothing.
-    The same token again returns the first order."""
-    if not wants:
-        raise EmptyCart()
+    The same token again returns the first order: it is looked up inside the transaction before any other
+    check (a retry whose first tap emptied the cart meanwhile is not "your cart is empty")."""
     if not user.is_partner:
         raise Forbidden()
     async with write_transaction() as txn:
-        existing = await PrizeOrder.select(PrizeOrder.id).where(PrizeOrder.key == token).first()
+        existing = await PrizeOrder.select(PrizeOrder.id, PrizeOrder.partner).where(PrizeOrder.key == token).first()
         if existing:
+            if existing["partner"] != user.partner_id:  # a token is random: a clash across partners is no retry
+                raise Conflict(N_("The form has expired. Go back, reload the page and try again."))
             return existing["id"]
+        if not wants:
+            raise EmptyCart()
         prices = {p["id"]: p["points"] for p in await Prize.select(Prize.id, Prize.points).where(
             Prize.id.is_in([w.prize_id for w in wants]))}
         total = sum(prices.get(w.prize_id, 0) * w.quantity for w in wants)
@@ -505,7 +506,8 @@ async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery
 
 
 async def place_cart(user: CurrentUser, token: str, delivery: Delivery, ip: str = "") -> int:
-    existing = await PrizeOrder.select(PrizeOrder.id).where(PrizeOrder.key == token).first()
+    existing = await PrizeOrder.select(PrizeOrder.id).where(
+        (PrizeOrder.key == token) & (PrizeOrder.partner == user.partner_id)).first()
     if existing:
         return existing["id"]
     cart = await cart_of(user)
@@ -513,71 +515,60 @@ async def place_cart(user: CurrentUser, token: str, delivery: Delivery, ip: str 
                              delivery, ip)
 
 
-async def _move_order(actor: Actor, order_id: int, allowed: tuple[str, ...], new: str, *,
-                      partner_id: int | None = None, extra: dict | None = None, note: str = "") -> dict:
-    """Compare-and-set the order's status (one winner), record the event, audit it and tell the partner.
-    Returns the order as it was before. A partner's actor only reaches their own orders (else 404)."""
-    query = PrizeOrder.select().where(PrizeOrder.id == order_id)
-    if partner_id is not None:
-        query = query.where(PrizeOrder.partner == partner_id)
-    order = await query.first()
-    if order is None:
-        raise NotFound()
-    if order["status"] not in allowed:
-        raise Conflict(N_("Order #%(order)s is already %(status)s."), order=order_id,
-                       status=gettext(STATUS_LABELS.get(order["status"], order["status"])))
-    values = {PrizeOrder.status: new, PrizeOrder.updated_at: utcnow()} | (extra or {})
-    rows = await PrizeOrder.update(values).where(
-        (PrizeOrder.id == order_id) & (PrizeOrder.status == order["status"])).returning(PrizeOrder.id)
-    if not rows:
-        current = await PrizeOrder.select(PrizeOrder.status).where(PrizeOrder.id == order_id).first()
-        raise Conflict(N_("Order #%(order)s is already %(status)s."), order=order_id,
-                       status=gettext(STATUS_LABELS.get(current["status"], current["status"])))
-    await OrderEvent.insert(OrderEvent(order=order_id, from_status=order["status"], to_status=new, actor=actor.id,
-                                       note=note))
-    await audit.record(actor, f"order.{new}", "prize_order", order_id, before={"status": order["status"]},
-                       after={"status": new, "note": note} if note else {"status": new})
-    params = {"order": order_id, "points": order["points"], "tracking": (extra or {}).get(PrizeOrder.tracking, "")}
-    await notify_partner(order["partner"], f"order.{new}", NOTICES[new], params, link=f"/catalog/orders/{order_id}")
-    return order
-
-
-async def _cancel(actor: Actor, order_id: int, allowed: tuple[str, ...], reason: str,
-                  partner_id: int | None = None) -> None:
+async def set_status(actor: Actor, order_id: int, action: str, *, partner_id: int | None = None,
+                     values: dict | None = None, note: str = "") -> workflow.Moved | None:
+    """The one way an order changes status (see ``MOVES``), in one transaction: compare-and-set (one winner),
+    the points (spent on delivery, returned with the stock on cancellation), the history row, the audit entry
+    and the partner's notice. A partner's actor only reaches their own orders (else 404). Cancelling an order
+    already cancelled is done already: None."""
     async with write_transaction():
         try:
-            await _move_order(actor, order_id, allowed, CANCELLED, partner_id=partner_id,
-                              extra={PrizeOrder.cancel_reason: reason}, note=reason)
-        except Conflict:
-            status = (await PrizeOrder.select(PrizeOrder.status).where(PrizeOrder.id == order_id).first())["status"]
-            if status == CANCELLED:
-                return  # cancelling twice: the first one did it all
-            raise
-        await ledger.void_reservation(order_key(order_id), reason or "cancelled")
-        await _return_stock(order_id)
+            moved = await FLOW.move(order_id, action, values={PrizeOrder.updated_at: utcnow()} | (values or {}),
+                                    where=None if partner_id is None else PrizeOrder.partner == partner_id)
+        except workflow.Refused as refused:
+            status = refused.current["status"]
+            if status == CANCELLED == FLOW.target(action):
+                return None  # cancelling twice: the first one did it all
+            raise Conflict(N_("Order #%(order)s is already %(status)s."), order=order_id,
+                           status=gettext(STATUS_LABELS.get(status, status))) from None
+        order, new = moved.before, moved.new
+        if new == CANCELLED:
+            await ledger.void_reservation(order_key(order_id), note or "cancelled")
+            await _return_stock(order_id)
+        elif new == DELIVERED:
+            await ledger.post_reservation(order_key(order_id))
+        await OrderEvent.insert(OrderEvent(order=order_id, from_status=moved.old, to_status=new, actor=actor.id,
+                                           note=note))
+        await audit.record(actor, f"order.{new}", "prize_order", order_id, before={"status": moved.old},
+                           after={"status": new, "note": note} if note else {"status": new})
+        params = {"order": order_id, "points": order["points"], "tracking": moved.after["tracking"]}
+        await notify_partner(order["partner"], f"order.{new}", NOTICES[new], params, link=f"/catalog/orders/{order_id}")
+    return moved
 
 
 async def cancel_by_partner(user: CurrentUser, order_id: int, ip: str = "") -> None:
-    await _cancel(user.actor(ip), order_id, PARTNER_CANCELLABLE, "", partner_id=user.partner_id)
+    await set_status(user.actor(ip), order_id, "cancel_own", partner_id=user.partner_id)
 
 
 async def cancel_by_company(actor: Actor, order_id: int, reason: str) -> None:
     if not reason.strip():
         raise DomainError(N_("Say why the order is cancelled: the partner will see it."), field="reason")
-    await _cancel(actor, order_id, COMPANY_CANCELLABLE, reason.strip())
+    await set_status(actor, order_id, "cancel", values={PrizeOrder.cancel_reason: reason.strip()},
+                     note=reason.strip())
 
 
 async def approve_by_partner_admin(user: CurrentUser, order_id: int, ip: str = "") -> None:
     if user.role != "partner_admin":
         raise Forbidden()
-    async with write_transaction():
-        await _move_order(user.actor(ip), order_id, (AWAITING,), PLACED, partner_id=user.partner_id)
+    await set_status(user.actor(ip), order_id, "approve", partner_id=user.partner_id)
 
 
 async def decline_by_partner_admin(user: CurrentUser, order_id: int, ip: str = "") -> None:
     if user.role != "partner_admin":
         raise Forbidden()
-    await _cancel(user.actor(ip), order_id, (AWAITING,), "declined by the partner's admin", partner_id=user.partner_id)
+    reason = "declined by the partner's admin"
+    await set_status(user.actor(ip), order_id, "decline", partner_id=user.partner_id,
+                     values={PrizeOrder.cancel_reason: reason}, note=reason)
 
 
 async def set_policy(user: CurrentUser, need_approval: bool, ip: str = "") -> None:
@@ -598,8 +589,7 @@ async def policy_of(partner_id: int) -> bool:
 
 
 async def confirm(actor: Actor, order_id: int) -> None:
-    async with write_transaction():
-        await _move_order(actor, order_id, (PLACED,), CONFIRMED)
+    await set_status(actor, order_id, "confirm")
 
 
 async def bulk_confirm(actor: Actor, order_ids: list[int]) -> tuple[int, list[str]]:
@@ -617,16 +607,13 @@ async def bulk_confirm(actor: Actor, order_ids: list[int]) -> tuple[int, list[st
 async def ship(actor: Actor, order_id: int, tracking: str) -> None:
     if not tracking.strip():
         raise DomainError(N_("Enter the tracking number."), field="tracking")
-    async with write_transaction():
-        await _move_order(actor, order_id, (CONFIRMED,), SHIPPED, extra={PrizeOrder.tracking: tracking.strip()[:100]},
-                          note=tracking.strip()[:100])
+    await set_status(actor, order_id, "ship", values={PrizeOrder.tracking: tracking.strip()[:100]},
+                     note=tracking.strip()[:100])
 
 
 async def deliver(actor: Actor, order_id: int) -> None:
     """Delivered: the reserved points are spent for good."""
-    async with write_transaction():
-        await _move_order(actor, order_id, (SHIPPED,), DELIVERED)
-        await ledger.post_reservation(order_key(order_id))
+    await set_status(actor, order_id, "deliver")
 
 
 # --- reading orders -------------------------------------------------------------------------------

@@ -81,6 +81,8 @@ class AppSettings:
     company_bik: str = ""
     company_account: str = ""
     scheduler_in_app: bool = False  # run the scheduler inside the web process (one leader among workers)
+    max_photos_per_claim: int = 10
+    max_request_megapixels: int = 100  # the photos of one request together: a few tiny huge PNGs burn a worker
     period_kind: str = "monthly"  # or "quarterly"
     payout_day: int = 15  # the payout register is built on this day for the previous period
     job_lease_seconds: int = 120  # a scheduled run not renewed for this long is taken over by another scheduler
@@ -171,6 +173,8 @@ def load_settings() -> Settings:
             company_name=os.environ.get("PREMIA_COMPANY_NAME", "ООО «Термотех»"),
             var_dir=var_dir,
             max_upload_mb=int(os.environ.get("PREMIA_MAX_UPLOAD_MB", "15")),
+            max_photos_per_claim=int(os.environ.get("PREMIA_MAX_PHOTOS_PER_CLAIM", "10")),
+            max_request_megapixels=int(os.environ.get("PREMIA_MAX_REQUEST_MEGAPIXELS", "100")),
             points_expiry_months=int(os.environ.get("PREMIA_POINTS_EXPIRY_MONTHS", "12")),
             points_hold_days=int(os.environ.get("PREMIA_POINTS_HOLD_DAYS", "14")),
             points_release=os.environ.get("PREMIA_POINTS_RELEASE", "hold"),

@@ -23,9 +23,9 @@ from portal.accounts.forms import (
     UserForm,
 )
 from portal.accounts.events import EmailAlreadyInUse
-from portal.accounts.roles import COMPANY_ROLES, PARTNER_ROLES, PartnerStatus, Role
-from portal.accounts.tables import ApiToken, Invitation, Partner, User, UserSession
-from portal import events
+from portal.accounts.roles import COMPANY_ROLES, PARTNER_AUDIT, PARTNER_MOVES, PARTNER_ROLES, PartnerStatus, Role
+from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User, UserSession
+from portal import events, workflow
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import is_unique_violation, read as db_read, utcnow, write as db_write, write_transaction
@@ -368,49 +368,44 @@ async def register_partner(form: RegistrationForm, ip: str = "") -> tuple[int, i
     return partner.id, user.id
 
 
-async def _set_partner_status(actor: Actor, partner_id: int, allowed_from: set[str], new: str, action: str) -> None:
-    async with write_transaction():
-        current = await Partner.select(Partner.status).where(Partner.id == partner_id).first()
-        if current is None:
-            raise NotFound()
-        before = current["status"]
-        # Compare-and-set on the status we read: a concurrent decision makes this a no-op, not a double.
-        rows = [] if before not in allowed_from else await Partner.update({Partner.status: new}).where(
-            (Partner.id == partner_id) & (Partner.status == before)
-        ).returning(Partner.id)
-        if not rows:
-            latest = await Partner.select(Partner.status).where(Partner.id == partner_id).first()
-            raise Conflict(N_("This partner has already been processed (status: %(status)s)."),
-                           status=_(PARTNER_STATUS_LABELS.get(latest["status"], latest["status"])))
-        await audit.record(actor, action, "partner", partner_id, before={"status": before}, after={"status": new})
-
-
 PARTNER_STATUS_LABELS = {
     PartnerStatus.PENDING.value: N_("Awaiting approval"),
     PartnerStatus.ACTIVE.value: N_("Active"),
     PartnerStatus.REJECTED.value: N_("Rejected"),
     PartnerStatus.DEACTIVATED.value: N_("Deactivated"),
 }
+PARTNER_FLOW = workflow.Workflow(Partner, PARTNER_MOVES)
+
+
+async def set_partner_status(actor: Actor, partner_id: int, action: str) -> str:
+    """The one way a partner changes status (see ``PARTNER_MOVES``): compare-and-set on the status read, so
+    a concurrent decision makes the second a 409, not a double; then the audit entry. Returns the new status."""
+    async with write_transaction():
+        try:
+            moved = await PARTNER_FLOW.move(partner_id, action)
+        except workflow.Refused as refused:
+            status = refused.current["status"]
+            raise Conflict(N_("This partner has already been processed (status: %(status)s)."),
+                           status=_(PARTNER_STATUS_LABELS.get(status, status))) from None
+        await audit.record(actor, PARTNER_AUDIT[action], "partner", partner_id, before={"status": moved.old},
+                           after={"status": moved.new})
+    return moved.new
 
 
 async def approve_partner(actor: Actor, partner_id: int) -> None:
-    await _set_partner_status(actor, partner_id, {PartnerStatus.PENDING.value}, PartnerStatus.ACTIVE.value,
-                              "partner.approved")
+    await set_partner_status(actor, partner_id, "approve")
 
 
 async def reject_partner(actor: Actor, partner_id: int) -> None:
-    await _set_partner_status(actor, partner_id, {PartnerStatus.PENDING.value}, PartnerStatus.REJECTED.value,
-                              "partner.rejected")
+    await set_partner_status(actor, partner_id, "reject")
 
 
 async def deactivate_partner(actor: Actor, partner_id: int) -> None:
-    await _set_partner_status(actor, partner_id, {PartnerStatus.ACTIVE.value, PartnerStatus.PENDING.value},
-                              PartnerStatus.DEACTIVATED.value, "partner.deactivated")
+    await set_partner_status(actor, partner_id, "deactivate")
 
 
 async def reactivate_partner(actor: Actor, partner_id: int) -> None:
-    await _set_partner_status(actor, partner_id, {PartnerStatus.DEACTIVATED.value}, PartnerStatus.ACTIVE.value,
-                              "partner.reactivated")
+    await set_partner_status(actor, partner_id, "reactivate")
 
 
 async def create_partner(actor: Actor, form: PartnerForm) -> int:

@@ -5,7 +5,12 @@ Rules this module guards:
 - a serial number belongs to one claim in the whole program (UNIQUE), and an
   attempt to claim it again is refused and flagged on the claim that owns it,
   without telling the second partner whose it is;
-- a decision is a compare-and-set on the status: two managers, one decision;
+- every status change goes through set_status() and the MOVES map (portal.claims.statuses): a
+  compare-and-set on the status, so two managers make one decision, with its history row, audit entry and
+  event in the same transaction;
+- a retry of a form answers with the claim it made, never with its own serials "already registered";
+- a claim holds at most max_photos_per_claim photos, and one request's photos are bounded in pixels
+  before anything is decoded;
 - nobody decides a claim they submitted themselves.
 Approving knows nothing about points: it publishes ClaimDecided.
 """
@@ -18,12 +23,16 @@ from pathlib import Path
 
 import anyio.to_thread
 
-from portal import events
+from portal import events, workflow
 from portal.accounts.services import CurrentUser
-from portal.accounts.tables import Partner
+from portal.accounts.roles import PartnerStatus
+from portal.accounts.tables import Partner, User
+from portal.audit.services import Actor
 from portal.audit import services as audit
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.forms import ClaimForm
+from portal.claims.statuses import (APPROVED, AUDIT_ACTIONS, DECISIONS, MOVES, NEEDS_INFO, OPEN, REJECTED,  # noqa: F401
+                                    RESUBMITTED, STATUS_LABELS, SUBMITTED, WITHDRAWN)
 from portal.claims.tables import Claim, ClaimEvent, ClaimFlag, ClaimPhoto, ClaimSerial
 from portal.db import (company_today, is_unique_violation, read as db_read, utcnow, write as db_write,
                        write_transaction)
@@ -35,19 +44,8 @@ from portal.products.services import resolve_item
 from portal.products.tables import Product
 from portal.settings import get_settings
 
-SUBMITTED, RESUBMITTED = "submitted", "resubmitted"
-APPROVED, REJECTED, NEEDS_INFO, WITHDRAWN = "approved", "rejected", "needs_info", "withdrawn"
-OPEN = (SUBMITTED, RESUBMITTED)
-DECISIONS = {"approve": APPROVED, "reject": REJECTED, "needs_info": NEEDS_INFO}
+FLOW = workflow.Workflow(Claim, MOVES)
 
-STATUS_LABELS = {
-    SUBMITTED: N_("Submitted"),
-    RESUBMITTED: N_("Resubmitted"),
-    APPROVED: N_("Approved"),
-    REJECTED: N_("Declined"),
-    NEEDS_INFO: N_("Needs information"),
-    WITHDRAWN: N_("Withdrawn"),
-}
 REJECT_REASONS = {
     "duplicate": N_("Duplicate registration"),
     "no_proof": N_("No proof of the sale"),
@@ -106,8 +104,33 @@ async def flag_serial_attempt(serials: list[str], partner_id: int) -> None:
             await Claim.update({Claim.flagged: True}).where(Claim.id == row["claim"])
 
 
+async def _flag_unless_retry(partner_id: int, key: str, serials: list[str]) -> int | None:
+    """Serials already taken: by this very form sent before (a retry, answered with its claim, nothing to
+    flag), or by someone else's claim, which is flagged. The key is looked up inside the transaction that
+    would flag, so a first tap that committed since this request's first look is found, not flagged."""
+    async with write_transaction():
+        if key and (rows := await db_write(_KEY_OWNER, key)):
+            return _first_of_key(rows[0], partner_id)
+        await flag_serial_attempt(serials, partner_id)
+    return None
+
+
+async def _refuse_too_many_photos(photos: list[bytes], claim_id: int | None = None, partner_id: int | None = None
+                                  ) -> None:
+    """A claim holds at most ``max_photos_per_claim`` pictures, counting those it has already."""
+    if not photos:
+        return
+    limit = get_settings().app.max_photos_per_claim
+    have = await ClaimPhoto.count().where((ClaimPhoto.claim == claim_id) & (ClaimPhoto.claim.partner == partner_id)) \
+        if claim_id is not None else 0
+    if have + len(photos) > limit:
+        raise ValidationFailed({"photos": _("A claim can have at most %(n)s photos.", n=limit)})
+
+
 def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
     cap = max_upload_bytes()
+    # Before any decoding: the pixels of the whole request, read from the headers.
+    images.check_batch(photos, cap, get_settings().app.max_request_megapixels * 1_000_000)
     done: list[images.ProcessedImage] = []
     try:
         for data in photos:
@@ -145,9 +168,11 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
     taken = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials)) \
         if form.serials else []
     if taken:
-        await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
+        if (first := await _flag_unless_retry(actor.partner_id, key, [t["serial"] for t in taken])) is not None:
+            return Submitted(first, False)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
+    await _refuse_too_many_photos(photos)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
     except images.ImageTooLarge:
@@ -162,7 +187,8 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
             await _refuse_closed_date(form.sold_on)
         if is_unique_violation(exc):
             if "serial" in str(exc):
-                await flag_serial_attempt(form.serials, actor.partner_id)
+                if (first := await _flag_unless_retry(actor.partner_id, key, form.serials)) is not None:
+                    return Submitted(first, False)
                 owned = await ClaimSerial.select(ClaimSerial.serial).where(ClaimSerial.serial.is_in(form.serials))
                 serial = owned[0]["serial"] if owned else form.serials[0]
                 raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
@@ -280,34 +306,39 @@ async def get_claim(actor: CurrentUser, claim_id: int) -> dict:
     return claim
 
 
-async def _transition(claim_id: int, allowed: tuple[str, ...], new: str, actor_id: int, note: str = "",
-                      extra: dict | None = None, partner_id: int | None = None) -> str | None:
-    """Compare-and-set the status. Returns the old status, or None if the claim was not in ``allowed``."""
-    where = (Claim.id == claim_id) & Claim.status.is_in(list(allowed))
-    if partner_id is not None:
-        where &= Claim.partner == partner_id
-    current = await Claim.select(Claim.status, Claim.sold_on).where(where).first()
-    if current is None:
-        return None
-    await periods.refuse_if_closed_on(current["sold_on"])
-    values = {Claim.status: new} | (extra or {})
-    rows = await Claim.update(values).where(where & (Claim.status == current["status"])).returning(Claim.id)
-    if not rows:
-        return None
-    await ClaimEvent.insert(ClaimEvent(claim=claim_id, from_status=current["status"], to_status=new, actor=actor_id,
-                                       note=note))
-    return current["status"]
+async def set_status(who: Actor, claim_id: int, action: str, *, partner_id: int | None = None, note: str = "",
+                     values: dict | None = None, audit_after: dict | None = None) -> workflow.Moved:
+    """The one way a claim changes status (see ``MOVES``), inside the caller's write transaction: compare-and-set,
+    the history row, the audit entry and the domain event. ``partner_id`` limits it to that partner's claims.
+    A claim dated in a closed period does not move; one whose status does not allow the action raises the
+    reason (404 or 409)."""
+    async def period_open(row: dict) -> None:
+        await periods.refuse_if_closed_on(row["sold_on"])
+
+    try:
+        moved = await FLOW.move(claim_id, action, where=None if partner_id is None else Claim.partner == partner_id,
+                                values=values, guard=period_open)
+    except workflow.Refused as refused:
+        await _explain(refused.current)
+        raise
+    new = moved.new
+    await ClaimEvent.insert(ClaimEvent(claim=claim_id, from_status=moved.old, to_status=new, actor=who.id, note=note))
+    await audit.record(who, AUDIT_ACTIONS[action], "claim", claim_id, before={"status": moved.old},
+                       after={"status": new} | (audit_after or {}))
+    partner = moved.before["partner"]
+    if action in DECISIONS:
+        await events.publish(ClaimDecided(claim_id=claim_id, partner_id=partner, status=new, actor_id=who.id))
+    elif action == "revoke":
+        await events.publish(ClaimApprovalRevoked(claim_id=claim_id, partner_id=partner, actor_id=who.id,
+                                                  reason=note))
+    return moved
 
 
 async def withdraw(actor: CurrentUser, claim_id: int, ip: str = "") -> None:
     """A partner takes back a claim nobody has decided yet; its serials become free again."""
     async with write_transaction():
-        old = await _transition(claim_id, OPEN, WITHDRAWN, actor.id, partner_id=actor.partner_id)
-        if old is None:
-            await _explain(actor, claim_id)
+        await set_status(actor.actor(ip), claim_id, "withdraw", partner_id=actor.partner_id)
         await ClaimSerial.delete().where(ClaimSerial.claim == claim_id)
-        await audit.record(actor.actor(ip), "claim.withdrawn", "claim", claim_id, before={"status": old},
-                           after={"status": WITHDRAWN})
 
 
 async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list[bytes], ip: str = "") -> None:
@@ -315,19 +346,16 @@ async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list
     comment = comment.strip()
     if not comment and not photos:
         raise ValidationFailed({"comment": _("Write what you are adding, or attach a photo.")})
+    await _refuse_too_many_photos(photos, claim_id, actor.partner_id)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos)
     except images.ImageRejected as exc:
         raise ValidationFailed({"photos": exc.message}) from exc
     try:
         async with write_transaction():
-            old = await _transition(claim_id, (NEEDS_INFO,), RESUBMITTED, actor.id, note=comment[:2000],
-                                    partner_id=actor.partner_id)
-            if old is None:
-                await _explain(actor, claim_id)
+            await set_status(actor.actor(ip), claim_id, "resubmit", partner_id=actor.partner_id, note=comment[:2000],
+                             audit_after={"comment": comment, "photos": len(processed)})
             await _attach_photos(claim_id, processed)
-            await audit.record(actor.actor(ip), "claim.resubmitted", "claim", claim_id, before={"status": old},
-                               after={"status": RESUBMITTED, "comment": comment, "photos": len(processed)})
     except Exception:
         _remove_files(processed)
         raise
@@ -339,7 +367,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
     if current is None:
         raise NotFound()
     if current["status"] not in OPEN:
-        await _explain(actor, claim_id)
+        await _explain(current)
     item = await resolve_item(str(data.get("item") or ""))
     form = ClaimForm.parse({**data, "idempotency_key": current["idempotency_key"]}, item, company_today())
     await periods.refuse_if_closed_on(current["sold_on"])
@@ -350,6 +378,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
         await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
+    await _refuse_too_many_photos(photos, claim_id, actor.partner_id)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
     except images.ImageRejected as exc:
@@ -364,7 +393,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
             rows = await Claim.update({getattr(Claim, k): v for k, v in fields.items()}).where(
                 (Claim.id == claim_id) & Claim.status.is_in(list(OPEN))).returning(Claim.id)
             if not rows:  # decided while the form was open
-                await _explain(actor, claim_id)
+                await _explain(await Claim.select().where(Claim.id == claim_id).first())
             await ClaimSerial.delete().where(ClaimSerial.claim == claim_id)
             if form.serials:
                 await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
@@ -381,19 +410,14 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
         raise
 
 
-async def _explain(actor: CurrentUser, claim_id: int) -> None:
-    """Raise the reason a transition did not happen: not yours (404) or its status moved on (409)."""
-    query = Claim.select(Claim.status, Claim.decided_by.full_name.as_alias("by")).where(Claim.id == claim_id)
-    if actor.is_partner:
-        query = query.where(Claim.partner == actor.partner_id)
-    row = await query.first()
-    if row is None:
-        raise NotFound()
-    if row["by"]:
-        raise Conflict(N_("This claim has already been decided by %(name)s (%(status)s)."), name=row["by"],
-                       status=_(STATUS_LABELS.get(row["status"], row["status"])))
-    raise Conflict(N_("This claim is %(status)s and cannot be changed."),
-                   status=_(STATUS_LABELS.get(row["status"], row["status"])))
+async def _explain(current: dict) -> None:
+    """Raise the reason a claim (as it is now) did not move: its status moved on, or it was decided (409)."""
+    status = _(STATUS_LABELS.get(current["status"], current["status"]))
+    if current.get("decided_by"):
+        by = await User.select(User.full_name).where(User.id == current["decided_by"]).first()
+        raise Conflict(N_("This claim has already been decided by %(name)s (%(status)s)."),
+                       name=by["full_name"] if by else "", status=status)
+    raise Conflict(N_("This claim is %(status)s and cannot be changed."), status=status)
 
 
 # --- review ---------------------------------------------------------------------------------------
@@ -403,7 +427,7 @@ async def decide(actor: CurrentUser, claim_id: int, action: str, reason: str = "
     """A manager approves, rejects or asks for information. Exactly one decision wins."""
     if action not in DECISIONS:
         raise ValidationFailed({"action": _("Choose one of the options.")})
-    new = DECISIONS[action]
+    new = FLOW.target(action)
     text = text.strip()[:2000]
     if new == REJECTED and reason not in REJECT_REASONS:
         raise ValidationFailed({"reason": _("Choose the reason for rejecting.")})
@@ -415,15 +439,10 @@ async def decide(actor: CurrentUser, claim_id: int, action: str, reason: str = "
             raise NotFound()
         if owner["submitted_by"] == actor.id:
             raise Forbidden(N_("You cannot decide a claim you submitted yourself."))
-        old = await _transition(claim_id, OPEN, new, actor.id, note=text, extra={
+        await set_status(actor.actor(ip), claim_id, action, note=text, values={
             Claim.decided_by: actor.id, Claim.decided_at: utcnow(),
-            Claim.decision_reason: reason if new == REJECTED else "", Claim.decision_text: text})
-        if old is None:
-            await _explain(actor, claim_id)
-        await audit.record(actor.actor(ip), f"claim.{new}", "claim", claim_id, before={"status": old},
-                           after={"status": new, "reason": reason, "text": text})
-        await events.publish(ClaimDecided(claim_id=claim_id, partner_id=owner["partner"], status=new,
-                                          actor_id=actor.id))
+            Claim.decision_reason: reason if new == REJECTED else "", Claim.decision_text: text},
+            audit_after={"reason": reason, "text": text})
     return new
 
 
@@ -433,17 +452,9 @@ async def revoke_approval(actor: CurrentUser, claim_id: int, text: str, ip: str 
     if not text:
         raise ValidationFailed({"text": _("Write why the approval is withdrawn.")})
     async with write_transaction():
-        owner = await Claim.select(Claim.partner).where(Claim.id == claim_id).first()
-        if owner is None:
-            raise NotFound()
-        old = await _transition(claim_id, (APPROVED,), NEEDS_INFO, actor.id, note=text, extra={
-            Claim.decided_by: actor.id, Claim.decided_at: utcnow(), Claim.decision_text: text})
-        if old is None:
-            await _explain(actor, claim_id)
-        await audit.record(actor.actor(ip), "claim.approval_revoked", "claim", claim_id,
-                           before={"status": APPROVED}, after={"status": NEEDS_INFO, "text": text})
-        await events.publish(ClaimApprovalRevoked(claim_id=claim_id, partner_id=owner["partner"], actor_id=actor.id,
-                                                  reason=text))
+        await set_status(actor.actor(ip), claim_id, "revoke", note=text, values={
+            Claim.decided_by: actor.id, Claim.decided_at: utcnow(), Claim.decision_text: text},
+            audit_after={"text": text})
 
 
 @dataclass(frozen=True)
@@ -529,8 +540,8 @@ async def review_counts() -> dict[str, int]:
 
 async def filter_options() -> dict:
     return {
-        "partners": await Partner.select(Partner.id, Partner.legal_name).where(Partner.status == "active").order_by(
-            Partner.legal_name),
+        "partners": await Partner.select(Partner.id, Partner.legal_name).where(
+            Partner.status == PartnerStatus.ACTIVE.value).order_by(Partner.legal_name),
         "products": await Product.select(Product.id, Product.name).order_by(Product.name),
     }
 

@@ -94,6 +94,18 @@ def open_checked(data: bytes, max_bytes: int) -> Image.Image:
     return image
 
 
+def check_batch(uploads: list[bytes], max_bytes: int, max_pixels: int) -> None:
+    """Refuse a request's pictures whose pixels together exceed ``max_pixels``, reading only their headers:
+    decoding is what costs (a 36-MP PNG of one colour is a few kB to send and a second to decode)."""
+    total = 0
+    for data in uploads:
+        with open_checked(data, max_bytes) as image:
+            total += image.width * image.height
+        if total > max_pixels:
+            raise ImageRejected(N_("The photos are too large together: at most %(mp)s megapixels in one sending."),
+                                mp=max_pixels // 1_000_000)
+
+
 def _fit(image: Image.Image, edge: int) -> Image.Image:
     copy = image.copy()
     copy.thumbnail((edge, edge), Image.Resampling.BICUBIC, reducing_gap=2.0)

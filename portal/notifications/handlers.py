@@ -11,6 +11,8 @@ if TYPE_CHECKING:  # the claims and accounts publish, the bell listens: wired in
     from portal.accounts.events import EmailAlreadyInUse
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 
+# Keyed by the claim statuses' values (portal.claims.statuses, not imported: the bell must not import the
+# claims package, which reaches the bell through the periods; tests/claims check every decision rings it).
 _MESSAGES = {
     "approved": N_("Claim #%(claim)s was approved."),
     "rejected": N_("Claim #%(claim)s was rejected."),

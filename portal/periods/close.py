@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from portal import workflow
 from portal.accounts.tables import Partner
 from portal.audit import services as audit
 from portal.audit.services import Actor
@@ -231,13 +232,13 @@ async def close_period(code: str, actor: Actor, progress: Progress | None = None
         row = await periods.ensure(span)
         if row["status"] == periods.CLOSED:
             return CloseResult(code, True, 0, 0, 0, 0)
-        async with write_transaction():
-            moved = await Period.update({Period.status: periods.CLOSING, Period.close_started_at: utcnow(),
-                                         Period.close_error: ""}).where(
-                (Period.code == code) & (Period.status == periods.OPEN)).returning(Period.id)
-            if moved:
-                await audit.record(actor, "period.closing", "period", code, before={"status": periods.OPEN},
-                                   after={"status": periods.CLOSING})
+        if row["status"] == periods.OPEN:
+            async with write_transaction():
+                try:
+                    await periods.set_status(actor, code, "close", values={
+                        Period.close_started_at: utcnow(), Period.close_error: ""})
+                except workflow.Refused:  # another host's close locked it just now: resume it
+                    pass
         await _stage(code, "lock", 0, 0, progress)
         try:
             await _stage(code, "bonuses", 0, 0, progress)
@@ -255,11 +256,9 @@ async def close_period(code: str, actor: Actor, progress: Progress | None = None
             await Period.update({Period.close_error: repr(exc)[:2000]}).where(Period.code == code)
             raise
         async with write_transaction():
-            await Period.update({Period.status: periods.CLOSED, Period.closed_at: utcnow(), Period.close_stage: "closed",
-                                 Period.close_error: ""}).where(Period.code == code)
-            await audit.record(actor, "period.closed", "period", code, before={"status": periods.CLOSING},
-                               after={"status": periods.CLOSED, "bonuses": bonuses, "payable": payable,
-                                      "acts": written, "register_lines": lines})
+            await periods.set_status(actor, code, "finish", values={
+                Period.closed_at: utcnow(), Period.close_stage: "closed", Period.close_error: ""}, audit_after={
+                "bonuses": bonuses, "payable": payable, "acts": written, "register_lines": lines})
         if progress:
             progress("closed", 1, 1)
         return CloseResult(code, False, bonuses, payable, written, lines)

@@ -11,27 +11,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal import exports, workflow
 from portal.accounts.tables import Partner
-from portal import exports
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import write_transaction
-from portal.errors import Conflict, NotFound
+from portal.errors import Conflict, DomainError, NotFound
 from portal.i18n import N_, gettext as _
 from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.ledger.tables import Transfer
 from portal.notifications.services import notify_partner
+from portal.periods.statuses import APPROVED, DRAFT, LINE_LABELS, LINE_MOVES, OPEN, PAID
 from portal.periods.tables import PayoutEvent, PayoutLine, PayoutRegister
 
-DRAFT, APPROVED, PAID = "draft", "approved", "paid"
-LINE_LABELS = {DRAFT: N_("Draft"), APPROVED: N_("Approved for payment"), PAID: N_("Paid")}
-MOVES = {  # action -> (allowed from, to)
-    "approve": ((DRAFT,), APPROVED),
-    "unapprove": ((APPROVED,), DRAFT),
-    "pay": ((APPROVED,), PAID),
-    "unpay": ((PAID,), APPROVED),
-}
+FLOW = workflow.Workflow(PayoutLine, LINE_MOVES)
+MOVES = LINE_MOVES
+BANK_FIELDS = ("bank_name", "bik", "settlement_account")
+
+
+class NoBankDetails(DomainError):
+    status_code = 409
+    msgid = N_("%(name)s has no bank details (bank, BIK, account): add them to the partner's card before "
+               "approving the payout.")
+
+
+def missing_bank_details(line: dict) -> bool:
+    return not all((line.get(f) or "").strip() for f in BANK_FIELDS)
 
 
 async def _payable_of_period(code: str) -> dict[int, int]:
@@ -47,7 +53,7 @@ async def build_register(code: str, actor: Actor) -> int:
     """Create the period's register (draft) or add lines it lacks; existing lines are never changed."""
     async with write_transaction():
         await PayoutRegister.raw("INSERT INTO payout_register (period, status, created_at) "
-                                 "VALUES ({}, 'draft', CURRENT_TIMESTAMP) ON CONFLICT (period) DO NOTHING", code)
+                                 "VALUES ({}, {}, CURRENT_TIMESTAMP) ON CONFLICT (period) DO NOTHING", code, DRAFT)
         register = await PayoutRegister.select().where(PayoutRegister.period == code).first()
         owed = await _payable_of_period(code)
         have = {r["partner"] for r in await PayoutLine.select(PayoutLine.partner).where(
@@ -75,28 +81,43 @@ async def _refresh_status(register_id: int) -> None:
     await PayoutRegister.update({PayoutRegister.status: status}).where(PayoutRegister.id == register_id)
 
 
-async def move_line(actor: Actor, line_id: int, action: str) -> str:
-    """Approve, unapprove, pay or unpay one line; the money moves through the ledger exactly once."""
-    if action not in MOVES:
+async def _bank_details_of(line: dict) -> dict:
+    """The line's bank details; a line built before the partner gave them takes them from the partner's card."""
+    if not missing_bank_details(line):
+        return {}
+    partner = await Partner.select(*[getattr(Partner, f) for f in BANK_FIELDS]).where(
+        Partner.id == line["partner"]).first()
+    if partner is None or missing_bank_details(partner):
+        raise NoBankDetails(name=line["legal_name"])
+    return {getattr(PayoutLine, f): partner[f] for f in BANK_FIELDS}
+
+
+async def set_status(actor: Actor, line_id: int, action: str) -> str:
+    """The one way a payout line changes status (see ``LINE_MOVES``): compare-and-set, the money through the
+    ledger exactly once, the event row, the audit entry and the partner's notice, in one transaction.
+    Approving needs the partner's bank details."""
+    if action not in LINE_MOVES:
         raise NotFound()
-    allowed, new = MOVES[action]
     async with write_transaction():
-        line = await PayoutLine.select().where(PayoutLine.id == line_id).first()
-        if line is None:
-            raise NotFound()
-        if line["status"] not in allowed:
-            raise Conflict(N_("This line is already “%(status)s”."), status=_(LINE_LABELS[line["status"]]))
-        extra = {}
+        values = {}
+        if action in ("approve", "pay"):  # never money sent to nowhere, nor a partner told it was sent
+            line = await PayoutLine.select().where(PayoutLine.id == line_id).first()
+            if line is None:
+                raise NotFound()
+            if FLOW.allows(action, line["status"]):
+                values = await _bank_details_of(line)
         if action == "pay":
-            extra = {PayoutLine.payments: line["payments"] + 1}
-        rows = await PayoutLine.update({PayoutLine.status: new, **extra}).where(
-            (PayoutLine.id == line_id) & (PayoutLine.status == line["status"])
-            & (PayoutLine.payments == line["payments"])).returning(PayoutLine.id)
-        if not rows:
-            raise Conflict(N_("This line was changed by someone else just now; reload the page."))
+            # Numbered in the UPDATE itself: a pay after an unpay racing another posts the next number, once.
+            values[PayoutLine.payments] = PayoutLine.payments + 1
+        try:
+            moved = await FLOW.move(line_id, action, values=values)
+        except workflow.Refused as refused:
+            raise Conflict(N_("This line is already “%(status)s”."),
+                           status=_(LINE_LABELS[refused.current["status"]])) from None
+        line = moved.after
         transfer_id = None
         if action == "pay":
-            posted = await ledger.transfer(keys.payout(line["key"], line["payments"] + 1),
+            posted = await ledger.transfer(keys.payout(line["key"], line["payments"]),  # numbered by the UPDATE
                                            (line["partner"], "cash_payable"), (line["partner"], "cash_paid"),
                                            line["amount_kop"], "payout", {"line": line_id, "register": line["register"]},
                                            actor.id)
@@ -107,12 +128,15 @@ async def move_line(actor: Actor, line_id: int, action: str) -> str:
             paid = await Transfer.select(Transfer.id).where(
                 Transfer.key == keys.payout(line["key"], line["payments"])).first()
             transfer_id = (await ledger.reverse(paid["id"], "payment returned", actor.id)).id
-        await PayoutEvent.insert(PayoutEvent(line=line_id, from_status=line["status"], to_status=new,
+        await PayoutEvent.insert(PayoutEvent(line=line_id, from_status=moved.old, to_status=moved.new,
                                              actor_id=actor.id, transfer_id=transfer_id))
-        await audit.record(actor, f"payout_line.{action}", "payout_line", line_id, before={"status": line["status"]},
-                           after={"status": new, "transfer": transfer_id})
+        await audit.record(actor, f"payout_line.{action}", "payout_line", line_id, before={"status": moved.old},
+                           after={"status": moved.new, "transfer": transfer_id})
         await _refresh_status(line["register"])
-    return new
+    return moved.new
+
+
+move_line = set_status
 
 
 async def move_lines(actor: Actor, line_ids: list[int], action: str) -> tuple[int, list[str]]:
@@ -121,7 +145,7 @@ async def move_lines(actor: Actor, line_ids: list[int], action: str) -> tuple[in
         try:
             await move_line(actor, line_id, action)
             done += 1
-        except (Conflict, NotFound, ledger.LedgerError) as exc:
+        except (DomainError, ledger.LedgerError) as exc:
             problems.append(f"#{line_id}: {exc.message}")
     return done, problems
 
@@ -135,6 +159,10 @@ class Register:
     def total(self) -> int:
         return sum(l["amount_kop"] for l in self.lines)
 
+    @property
+    def without_bank_details(self) -> int:
+        return sum(1 for l in self.lines if l.get("no_bank_details"))
+
     def total_of(self, status: str) -> int:
         return sum(l["amount_kop"] for l in self.lines if l["status"] == status)
 
@@ -144,6 +172,13 @@ async def register_of(code: str) -> Register:
     if register is None:
         return Register(None, [])
     lines = await PayoutLine.select().where(PayoutLine.register == register["id"]).order_by(PayoutLine.legal_name)
+    gaps = {l["partner"] for l in lines if missing_bank_details(l) and l["status"] != PAID}
+    if gaps:  # the partner may have given them since the line was built: approving takes them then
+        given = {p["id"] for p in await Partner.select(Partner.id, *[getattr(Partner, f) for f in BANK_FIELDS]).where(
+            Partner.id.is_in(list(gaps))) if not missing_bank_details(p)}
+        gaps -= given
+    for l in lines:
+        l["no_bank_details"] = l["partner"] in gaps
     return Register(register, lines)
 
 
@@ -169,12 +204,12 @@ async def finance_summary() -> list[dict]:
         bonus[code] = bonus.get(code, 0) + r["amount"]
     registers = {r["period"]: r for r in await PayoutLine.raw(
         "SELECT r.period, SUM(l.amount_kop) AS payable, "
-        "SUM(CASE WHEN l.status = 'paid' THEN l.amount_kop ELSE 0 END) AS paid "
+        f"SUM(CASE WHEN l.status = '{PAID}' THEN l.amount_kop ELSE 0 END) AS paid "
         "FROM payout_register r JOIN payout_line l ON l.register = r.id GROUP BY r.period")}
     from portal.periods.tables import Period
 
     status = {r["code"]: r["status"] for r in await Period.select(Period.code, Period.status)}
     codes = sorted(set(accrued) | set(registers) | set(status), reverse=True)
-    return [{"period": c, "status": status.get(c, "open"), "accrued": accrued.get(c, 0) + bonus.get(c, 0),
+    return [{"period": c, "status": status.get(c, OPEN), "accrued": accrued.get(c, 0) + bonus.get(c, 0),
              "payable": int((registers.get(c) or {}).get("payable") or 0),
              "paid": int((registers.get(c) or {}).get("paid") or 0)} for c in codes]

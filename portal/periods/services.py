@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+from portal import workflow
+from portal.audit import services as audit
+from portal.audit.services import Actor
 from portal.db import company_today, read as db_read
 from portal.errors import DomainError
 from portal.i18n import N_
 from portal.periods.calc import Span, parse_code, span_of
+from portal.periods.statuses import CLOSED, CLOSING, OPEN, PERIOD_AUDIT, PERIOD_MOVES, STATUS_LABELS  # noqa: F401
 from portal.periods.tables import Period
 from portal.revisions.services import REFERENCE, Revision
 from portal.settings import get_settings
 
-OPEN, CLOSING, CLOSED = "open", "closing", "closed"
-STATUS_LABELS = {OPEN: N_("Open"), CLOSING: N_("Closing"), CLOSED: N_("Closed")}
+FLOW = workflow.Workflow(Period, PERIOD_MOVES, key="code")
 CLOSE_STAGE_LABELS = {"": N_("starting"), "lock": N_("locking the period"), "bonuses": N_("plan bonuses"),
                       "payable": N_("moving cash to payable"), "acts": N_("writing acts"),
                       "register": N_("building the payout register"), "closed": N_("done")}
@@ -45,10 +48,20 @@ async def ensure(span: Span) -> dict:
     if row is None:
         await Period.raw(
             "INSERT INTO period (code, kind, starts_on, ends_on, status, created_at) "
-            "VALUES ({}, {}, {}, {}, 'open', CURRENT_TIMESTAMP) ON CONFLICT (code) DO NOTHING",
-            span.code, span.kind, span.starts_on, span.ends_on)
+            "VALUES ({}, {}, {}, {}, {}, CURRENT_TIMESTAMP) ON CONFLICT (code) DO NOTHING",
+            span.code, span.kind, span.starts_on, span.ends_on, OPEN)
         row = await Period.select().where(Period.code == span.code).first()
     return row
+
+
+async def set_status(actor: Actor, code: str, action: str, values: dict | None = None,
+                     audit_after: dict | None = None) -> workflow.Moved:
+    """The one way a period changes status (see ``PERIOD_MOVES``): compare-and-set, then the audit entry.
+    Raises workflow.Refused when the period is not in a status the action starts from."""
+    moved = await FLOW.move(code, action, values=values)
+    await audit.record(actor, PERIOD_AUDIT[action], "period", code, before={"status": moved.old},
+                       after={"status": moved.new} | (audit_after or {}))
+    return moved
 
 
 async def status_of(code: str) -> str:

@@ -13,10 +13,12 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
+from portal.accounts.roles import PartnerStatus
 from portal.accounts.tables import Partner
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+from portal.claims.statuses import APPROVED, OPEN, SQL_OPEN
 from portal.claims.tables import Claim
 from portal.db import company_today, utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
@@ -28,7 +30,7 @@ from portal.plans.forms import PlanData
 from portal.plans.tables import Plan, PlanSales, PlanStamp
 from portal.rewards.services import accrual_key_sql
 
-OPEN_CLAIMS = ("submitted", "resubmitted")
+OPEN_CLAIMS = OPEN
 
 
 # --- the approved-sales summary ------------------------------------------------------------------
@@ -76,7 +78,7 @@ async def _add(claim_id: int, sign: int) -> None:
 
 
 async def on_claim_decided(event: ClaimDecided) -> None:
-    if event.status == "approved":
+    if event.status == APPROVED:
         await _add(event.claim_id, +1)
 
 
@@ -90,7 +92,7 @@ _RECOMPUTE = (
     "FROM claim c "
     f"LEFT JOIN ledger_transfer tp ON tp.key = {accrual_key_sql('c.id', 'points')} "
     f"LEFT JOIN ledger_transfer tk ON tk.key = {accrual_key_sql('c.id', 'kop')} "
-    "WHERE c.status = 'approved' AND c.sold_on >= {} AND c.sold_on <= {} "
+    f"WHERE c.status = '{APPROVED}' AND c.sold_on >= {{}} AND c.sold_on <= {{}} "
     "GROUP BY c.partner, c.product, c.job_type"
 )
 
@@ -185,7 +187,7 @@ async def awaiting_of(partner_id: int, span: Span) -> dict[calc.Item, calc.Sums]
     rows = await Claim.raw(
         "SELECT c.product, COALESCE(p.category, '') AS category, c.job_type, c.quantity, c.amount_kop, c.sold_on, "
         "pa.partner_group FROM claim c LEFT JOIN product p ON p.id = c.product JOIN partner pa ON pa.id = c.partner "
-        "WHERE c.partner = {} AND c.status IN ('submitted', 'resubmitted') AND c.sold_on >= {} AND c.sold_on <= {}",
+        f"WHERE c.partner = {{}} AND c.status IN {SQL_OPEN} AND c.sold_on >= {{}} AND c.sold_on <= {{}}",
         partner_id, span.starts_on, span.ends_on)
     rules = await current_rules() if rows else []
     out: dict[calc.Item, calc.Sums] = {}
@@ -275,7 +277,7 @@ async def save_plan(actor: Actor, data: PlanData, plan_key: str | None = None) -
 async def copy_plan(actor: Actor, data: PlanData) -> int:
     """The template copied to every active partner matching the filter, in one transaction. A partner
     that already has a plan for the period gets a new version of it. Returns how many partners."""
-    query = Partner.select(Partner.id).where(Partner.status == "active")
+    query = Partner.select(Partner.id).where(Partner.status == PartnerStatus.ACTIVE.value)
     if data.copy_type:
         query = query.where(Partner.partner_type == data.copy_type)
     if data.copy_region:
@@ -411,7 +413,8 @@ async def evaluate_all(code: str, today: dt.date | None = None) -> tuple[Span, l
     span = parse_code(code)
     today = today or company_today()
     partners = await Partner.raw(
-        "SELECT id, legal_name, region, partner_group FROM partner WHERE status = 'active' ORDER BY id")
+        f"SELECT id, legal_name, region, partner_group FROM partner WHERE status = '{PartnerStatus.ACTIVE.value}' "
+        "ORDER BY id")
     snap = await _snapshot(code, span, today)
     rows = []
     for partner in partners:

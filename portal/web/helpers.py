@@ -29,7 +29,9 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
     if not target:
         return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    # Browsers read "/\\host" as "//host", and drop tabs and newlines before parsing: refuse them all.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
         return default
     return target
 

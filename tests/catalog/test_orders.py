@@ -238,3 +238,49 @@ async def test_managers_confirm_in_bulk_and_the_partner_is_told(client):
     statuses = {r["status"] for r in await PrizeOrder.select(PrizeOrder.status)}
     assert statuses == {"confirmed"}
     assert await Notification.count().where(Notification.kind == "order.confirmed") == 3
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                  "/\t/evil.example/", "javascript:alert(1)"])
+async def test_the_order_queue_sends_managers_back_only_to_its_own_pages(client, back):
+    dealer = await f.dealer()
+    await give_points(dealer.partner_id, 1000)
+    order_id = await order(dealer, await prize(points=100))
+    await f.login_as(client, Role.MANAGER)
+    response = await f.post_form(client, f"/manage/orders/{order_id}/confirm", {"back": back})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/manage/orders/"
+    local = await f.post_form(client, f"/manage/orders/{order_id}/cancel",
+                              {"back": "/manage/orders/?status=confirmed", "reason": "нет на складе"})
+    assert local.headers["location"] == "/manage/orders/?status=confirmed"
+
+
+async def test_fifty_checkouts_with_one_token_place_one_order_and_all_answer_it():
+    dealer = await f.dealer()
+    await give_points(dealer.partner_id, 5000)
+    prize_id = await prize(points=1000)
+    await services.add_to_cart(dealer, prize_id, None, 2)
+
+    async def attempt(n: int):
+        await asyncio.sleep(n * 0.002)  # retries spread over the first one's commit, as a flaky network sends them
+        try:
+            return await services.place_cart(dealer, "one-token", DELIVERY)
+        except services.EmptyCart as refused:
+            return refused
+
+    outcomes = await asyncio.gather(*[attempt(n) for n in range(50)])
+    assert await PrizeOrder.count() == 1
+    order_id = (await PrizeOrder.select(PrizeOrder.id).first())["id"]
+    assert outcomes == [order_id] * 50
+    assert await balances(dealer.partner_id) == (3000, 2000)
+
+
+async def test_a_checkout_retry_that_finds_the_cart_emptied_by_its_first_tap_answers_the_order():
+    """The interleaving behind the race above, made certain: the retry reads the cart after the first tap
+    placed the order and emptied it."""
+    dealer = await f.dealer()
+    await give_points(dealer.partner_id, 5000)
+    await services.add_to_cart(dealer, await prize(points=1000), None, 1)
+    first = await services.place_cart(dealer, "tap", DELIVERY)
+    assert await services.place_order(dealer, "tap", [], DELIVERY) == first
+    assert await PrizeOrder.count() == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from portal.claims import services
-from portal.claims.tables import Claim, ClaimSerial
+from portal.claims.tables import Claim, ClaimFlag, ClaimSerial
 from portal.errors import Conflict, ValidationFailed
 from tests import factories as f
 
@@ -53,3 +53,40 @@ async def test_two_managers_approving_at_once_make_one_decision():
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "str"]
     claim = await services.get_claim(managers[0], claim_id)
     assert [e["to_status"] for e in claim["history"]] == ["submitted", "approved"]
+
+
+async def test_fifty_retries_of_one_claim_with_serials_all_answer_the_claim_and_flag_nothing():
+    product_id = await f.product(serial_pattern=r"RT-\d+")
+    dealer = await f.dealer()
+    form = f.claim_form(product_id, serials="RT-1\nRT-2", quantity="2")
+
+    async def attempt(n: int):
+        await asyncio.sleep(n * 0.002)  # retries spread over the first one's commit, as a flaky network sends them
+        try:
+            return await services.submit(dealer, dict(form), [])
+        except ValidationFailed as refused:
+            return refused
+
+    outcomes = await asyncio.gather(*[attempt(n) for n in range(50)])
+    assert [o for o in outcomes if isinstance(o, ValidationFailed)] == []
+    claim = await Claim.select(Claim.id, Claim.flagged).first()
+    assert {o.claim_id for o in outcomes} == {claim["id"]} and sum(o.created for o in outcomes) == 1
+    assert await Claim.count() == 1 and not claim["flagged"]
+    assert not await ClaimFlag.exists()
+
+
+async def test_a_retry_that_missed_the_first_tap_at_its_first_look_still_answers_the_claim(monkeypatch):
+    """The interleaving behind the race above, made certain: the retry looks its key up before the first tap
+    commits (nothing there), and finds the serials taken after it committed."""
+    product_id = await f.product(serial_pattern=r"RT-\d+")
+    dealer = await f.dealer()
+    form = f.claim_form(product_id, serials="RT-7")
+    first = await services.submit(dealer, dict(form), [])
+
+    async def not_yet_committed(partner_id: int, key: str):
+        return None
+
+    monkeypatch.setattr(services, "_existing_for_key", not_yet_committed)
+    again = await services.submit(dealer, dict(form), [])
+    assert (again.claim_id, again.created) == (first.claim_id, False)
+    assert not await ClaimFlag.exists() and not (await Claim.select(Claim.flagged).first())["flagged"]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from PIL import Image
 
 from portal.accounts.roles import Role
 from portal.claims import services
 from portal.claims.tables import Claim, ClaimFlag, ClaimPhoto
+from portal.errors import ValidationFailed
 from tests import factories as f
 
 
@@ -108,3 +110,46 @@ async def test_photos_are_served_to_the_owner_and_managers_only(client, another_
     await f.post_form(another_client, "/logout")
     await f.login(another_client, await f.email_of(manager))
     assert (await another_client.get(f"/media/claims/{photo_id}/thumb")).status_code == 200
+
+
+def _huge_flat_png(width: int = 6000, height: int = 6000) -> bytes:
+    """36 megapixels of one colour: a few kB to send, a second of a worker's time to decode."""
+    buf = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buf, "PNG")
+    return buf.getvalue()
+
+
+async def test_a_few_small_high_pixel_pngs_are_refused_before_any_is_decoded(client, monkeypatch):
+    from portal.media import images
+
+    def must_not_decode(*args, **kwargs):
+        raise AssertionError("a picture was decoded")
+
+    monkeypatch.setattr(images, "process", must_not_decode)
+    product_id = await f.product()
+    await f.login_as(client, Role.PARTNER_STAFF)
+    png = _huge_flat_png()
+    assert len(png) < 100_000
+    files = [("photos", (f"p{n}.png", png, "image/png")) for n in range(3)]  # 108 MP together, 36 MP each
+    response = await f.post_form(client, "/claims/new", f.claim_form(product_id, comment="не потеряйте меня"),
+                                 files=files)
+    assert response.status_code == 400
+    assert "не более 100 мегапикселей" in response.text and "не потеряйте меня" in response.text
+    assert await Claim.count() == 0
+
+
+async def test_a_claim_takes_at_most_ten_photos_counting_those_it_has():
+    product_id = await f.product()
+    dealer, manager = await f.dealer(), await f.company()
+    photos = [f.jpeg(40 + n, 30) for n in range(11)]
+    before = _files_in_media()
+    with pytest.raises(ValidationFailed) as refused:
+        await services.submit(dealer, f.claim_form(product_id), photos)
+    assert "не более 10 фото" in refused.value.errors["photos"]
+    assert await Claim.count() == 0 and _files_in_media() == before
+    claim_id = (await services.submit(dealer, f.claim_form(product_id), photos[:10])).claim_id
+    await services.decide(manager, claim_id, "needs_info", text="Нужен чек")
+    with pytest.raises(ValidationFailed) as refused:
+        await services.resubmit(dealer, claim_id, "вот чек", [photos[10]])
+    assert "не более 10 фото" in refused.value.errors["photos"]
+    assert await ClaimPhoto.count().where(ClaimPhoto.claim == claim_id) == 10
