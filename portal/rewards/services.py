@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+from portal.claims.statuses import APPROVED
 from portal.claims.tables import Claim, ClaimEvent
 from portal.db import utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
@@ -144,15 +145,15 @@ async def approval_number(claim_id: int) -> int:
     status events, which the claims domain writes before it publishes the decision; a claim loaded without
     events (bulk loads) counts as approved once."""
     approvals = await ClaimEvent.count().where(
-        (ClaimEvent.claim == claim_id) & (ClaimEvent.to_status == "approved") & (ClaimEvent.from_status != "approved"))
+        (ClaimEvent.claim == claim_id) & (ClaimEvent.to_status == APPROVED) & (ClaimEvent.from_status != APPROVED))
     return max(1, approvals)
 
 
 def accrual_key_sql(claim_id: str, unit: str) -> str:
     """SQL for the key of the accrual of a claim's current (or last) approval, over a column holding the claim
     id (e.g. ``"c.id"``): the same numbering as approval_number(), for queries over many claims."""
-    approvals = (f"(SELECT COUNT(*) FROM claim_event e WHERE e.claim = {claim_id} AND e.to_status = 'approved' "
-                 "AND e.from_status <> 'approved')")
+    approvals = (f"(SELECT COUNT(*) FROM claim_event e WHERE e.claim = {claim_id} AND e.to_status = '{APPROVED}' "
+                 f"AND e.from_status <> '{APPROVED}')")
     return keys.claim_accrual_sql(claim_id, unit, approvals)
 
 
@@ -170,7 +171,7 @@ async def accrue_claim(claim_id: int, actor_id: int | None = None) -> list[ledge
 
 
 async def on_claim_decided(event: ClaimDecided) -> None:
-    if event.status == "approved":
+    if event.status == APPROVED:
         await accrue_claim(event.claim_id, event.actor_id)
 
 
