@@ -37,6 +37,7 @@ class DatabaseSettings:
     url: str | None
     sqlite_path: Path
     pool: bool = True  # PostgreSQL connection pool per event loop
+    sqlite_group_commit: bool = True  # SQLite: concurrent write transactions share one COMMIT (portal.db.group)
 
     @property
     def is_postgres(self) -> bool:
@@ -142,6 +143,7 @@ def load_settings() -> Settings:
             url=database_url,
             sqlite_path=Path(os.environ.get("PREMIA_SQLITE_PATH") or var_dir / "premia.sqlite3"),
             pool=_bool("PREMIA_DB_POOL", True),
+            sqlite_group_commit=_bool("PREMIA_SQLITE_GROUP_COMMIT", True),
         ),
         security=SecuritySettings(
             secret_key=_secret_key(var_dir),
