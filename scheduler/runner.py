@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from portal.audit import services as audit
 from portal.audit.services import SYSTEM, Actor
-from portal.db import utcnow
+from portal.db import run_off_loop, utcnow
 from portal.locks import Held, try_acquire
 from portal.settings import get_settings
 from scheduler.jobs import Job, registry
@@ -63,7 +63,7 @@ async def run_job(name: str, due: dt.datetime, *, retry: bool = False, actor: Ac
         return None
     started = time.perf_counter()
     try:
-        summary = await job.run(due)
+        summary = await run_off_loop(job.run, due)  # in-app: a close or a verify must not freeze the pages
         await JobRun.update({JobRun.status: "succeeded", JobRun.finished_at: utcnow(), JobRun.result: summary[:2000],
                              JobRun.duration_ms: int((time.perf_counter() - started) * 1000)}).where(JobRun.id == run_id)
         await audit.record(actor, "job.succeeded", "job_run", key, after={"job": name, "result": summary[:500]})
