@@ -76,6 +76,7 @@ class AppSettings:
     scheduler_in_app: bool = False  # run the scheduler inside the web process (one leader among workers)
     period_kind: str = "monthly"  # or "quarterly"
     payout_day: int = 15  # the payout register is built on this day for the previous period
+    import_max_rows: int = 50_000  # CSV/XLSX imports: a longer file is refused whole, with a message
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def load_settings() -> Settings:
             scheduler_in_app=_bool("PREMIA_SCHEDULER_IN_APP", False),
             period_kind=os.environ.get("PREMIA_PERIOD_KIND", "monthly"),
             payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
+            import_max_rows=int(os.environ.get("PREMIA_IMPORT_MAX_ROWS", "50000")),
         ),
         db=DatabaseSettings(
             url=database_url,

@@ -7,6 +7,9 @@ import asyncio
 import threading
 import time
 
+import httpx
+import pytest
+
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import read, run_off_loop, write_transaction
@@ -16,6 +19,26 @@ from tests import factories
 BATCH = 10_000
 
 
+@pytest.fixture
+async def loop_client(app):
+    """A client whose requests the app serves on this test's own event loop, as a server does (httpx's ASGI
+    transport; Litestar's test client serves each request on a thread of its own and blocks this loop)."""
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def lifespan() -> None:  # entered and left in one task, as anyio wants
+        async with app.lifespan():
+            started.set()
+            await stop.wait()
+
+    running = asyncio.create_task(lifespan())
+    await started.wait()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local",
+                                 follow_redirects=False) as client:
+        yield client
+    stop.set()
+    await running
+
+
 def _specs(partner_id: int, n: int = BATCH, tag: str = "b") -> list[ledger.Spec]:
     return [ledger.Spec(f"test:{tag}:{i}", (None, "cash_issued"), (partner_id, "cash_payable"), 100 + i % 7, "test")
             for i in range(n)]
@@ -23,7 +46,8 @@ def _specs(partner_id: int, n: int = BATCH, tag: str = "b") -> list[ledger.Spec]
 
 async def _latencies_while(task: asyncio.Task, client, paths: tuple[str, ...]) -> list[float]:
     """Ask for the pages every 5 ms until the task ends. Each answer's time counts from the moment the
-    request was due, so a loop frozen at that moment (by work on it) counts against the page."""
+    request was due, so a loop frozen at that moment (by work on it) counts against the page. The app
+    serves them on this loop (``loop_client``): work that froze it would freeze them."""
     seen: list[float] = []
     while not task.done():
         due = time.perf_counter() + 0.005
@@ -31,11 +55,13 @@ async def _latencies_while(task: asyncio.Task, client, paths: tuple[str, ...]) -
         for path in paths:
             response = await client.get(path)
             seen.append(time.perf_counter() - due)
-            assert response.status_code == 200
+            assert response.status_code < 400
+            due = time.perf_counter()
     return seen
 
 
-async def test_pages_answer_within_100_ms_while_a_10k_transfer_batch_is_posted(client):
+async def test_pages_answer_within_100_ms_while_a_10k_transfer_batch_is_posted(loop_client):
+    client = loop_client
     partner_id = await factories.partner()
     await client.get("/healthz")  # the app's first request (startup work) is not what we measure
     await client.get("/login")
