@@ -32,6 +32,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 PG_POOL_SIZE = 4
+LEFTOVER_WAIT_S = 30.0  # tasks the work left behind get this long to end before they are cancelled
 
 
 async def run_off_loop(fn: Callable[P, Awaitable[T]], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -68,6 +69,9 @@ async def _in_own_loop(fn, args, kwargs):
         # Tasks the work left behind (a group's COMMIT, say) end before this loop's connections close.
         others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         if others:
+            _done, stuck = await asyncio.wait(others, timeout=LEFTOVER_WAIT_S)
+            for task in stuck:
+                task.cancel()
             await asyncio.gather(*others, return_exceptions=True)
         if is_sqlite():
             await db.close_pool()

@@ -103,8 +103,22 @@ class Job:
     started: float = field(default_factory=time.time)
 
 
+KEEP_JOBS_S = 7 * 24 * 3600  # a job's page stays this long
+
+
 def jobs_dir() -> Path:
     return get_settings().app.var_dir / "imports" / "jobs"
+
+
+def _prune() -> None:
+    """Forget jobs older than KEEP_JOBS_S (their pages answer 404 from then on)."""
+    cutoff = time.time() - KEEP_JOBS_S
+    for path in jobs_dir().glob("*.json"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass
 
 
 def _save(job: Job) -> None:
@@ -156,6 +170,7 @@ async def run(user_id: int, title: str, back: str, work: Callable[[Progress], Aw
     tracker = _Tracker(job)
 
     async def job_body():
+        _prune()
         try:
             result = await work(tracker)
         except BaseException:
