@@ -16,7 +16,7 @@ from catalog.forms import PrizeData
 from portal.audit.services import Actor
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
-from portal.products.services import read_table
+from portal.imports.services import Progress, TooManyRows, read_table
 from portal.settings import get_settings
 
 MAX_ZIP_MEMBERS = 5_000
@@ -45,10 +45,15 @@ def _zip_members(data: bytes) -> dict[str, zipfile.ZipInfo] | str:
     return {i.filename.rsplit("/", 1)[-1].casefold(): i for i in infos}
 
 
-async def import_prizes(actor: Actor, table: bytes, filename: str, images_zip: bytes | None = None) -> PrizeImportReport:
+async def import_prizes(actor: Actor, table: bytes, filename: str, images_zip: bytes | None = None,
+                        progress: Progress | None = None) -> PrizeImportReport:
+    """Save every valid row with its images. Nothing is written from a file over the row cap."""
     report = PrizeImportReport()
     try:
         rows = read_table(table, filename)
+    except TooManyRows as exc:
+        report.lines.append((0, "", exc.message))
+        return report
     except Exception:  # not a table at all
         report.lines.append((0, "", _("The file could not be read as CSV or XLSX.")))
         return report
@@ -62,6 +67,8 @@ async def import_prizes(actor: Actor, table: bytes, filename: str, images_zip: b
         members, archive = found, zipfile.ZipFile(io.BytesIO(images_zip))
     cap = get_settings().app.max_upload_mb * 1024 * 1024
     for line, row in enumerate(rows, start=2):
+        if progress:
+            progress(line - 2, len(rows))
         code = row.get("code", "")
         try:
             data = PrizeData.parse(row)

@@ -17,6 +17,9 @@ from catalog import export, importer, services
 from catalog.forms import Delivery, PrizeData
 from catalog.markdown import render as render_markdown
 from portal.errors import DomainError, ValidationFailed
+from portal.i18n import gettext
+from portal.imports import services as imports
+from portal.imports.routes import started
 from portal.web.auth import admin, manager, partner_admin, partner_user, requires_login
 from portal.web.helpers import actor, client_ip, form_dict, page_number, safe_next
 from portal.web.media import media_response
@@ -168,6 +171,12 @@ class PrizeMediaController(Controller):
                                     "private, max-age=31536000, immutable")
 
 
+def _describe_import(report: importer.PrizeImportReport):
+    summary = gettext("Imported: %(created)s new, %(updated)s updated, %(images)s images.", created=report.created,
+                      updated=report.updated, images=report.images)
+    return summary, [(line, f"{code}: {problem}" if code else problem) for line, code, problem in report.lines], []
+
+
 class PrizeAdminController(Controller):
     include_in_schema = False
     path = "/admin/prizes"
@@ -224,14 +233,19 @@ class PrizeAdminController(Controller):
         return Redirect(path="/admin/prizes/", status_code=303)
 
     @post("/import", request_max_body_size=UPLOAD_LIMIT * 4)
-    async def import_file(self, request: Request) -> Page:
+    async def import_file(self, request: Request) -> Any:
         _data, files = await _form_and_files(request, "file", "images_zip")
         if not files["file"]:
             report = importer.PrizeImportReport(lines=[(0, "", "")])
         else:
             table = files["file"][0]
             archive = await files["images_zip"][0].read() if files["images_zip"] else None
-            report = await importer.import_prizes(actor(request), await table.read(), table.filename or "", archive)
+            who, data, name = actor(request), await table.read(), table.filename or ""
+            report, job = await imports.run(
+                request.user.id, gettext("Import prizes"), "/admin/prizes/",
+                lambda progress: importer.import_prizes(who, data, name, archive, progress), _describe_import)
+            if report is None:  # a long one goes on off the loop: its page shows the progress, then the result
+                return started(job)
         rows, more = await services.admin_list()
         return Page("catalog/admin_list.html", status_code=200 if report.ok else 400, context={
             "rows": rows, "has_next": more, "page": 1, "q": "", "report": report})

@@ -37,6 +37,7 @@ class DatabaseSettings:
     url: str | None
     sqlite_path: Path
     pool: bool = True  # PostgreSQL connection pool per event loop
+    sqlite_group_commit: bool = True  # SQLite: concurrent write transactions share one COMMIT (portal.db.group)
 
     @property
     def is_postgres(self) -> bool:
@@ -87,6 +88,7 @@ class AppSettings:
     payout_day: int = 15  # the payout register is built on this day for the previous period
     job_lease_seconds: int = 120  # a scheduled run not renewed for this long is taken over by another scheduler
     compression: bool = True  # brotli/gzip for text answers; off when the reverse proxy compresses instead
+    import_max_rows: int = 50_000  # CSV/XLSX imports: a longer file is refused whole, with a message
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,13 @@ def load_settings() -> Settings:
             payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
             job_lease_seconds=max(1, int(os.environ.get("PREMIA_JOB_LEASE_SECONDS", "120"))),
             compression=_bool("PREMIA_COMPRESSION", True),
+            import_max_rows=int(os.environ.get("PREMIA_IMPORT_MAX_ROWS", "50000")),
         ),
         db=DatabaseSettings(
             url=database_url,
             sqlite_path=Path(os.environ.get("PREMIA_SQLITE_PATH") or var_dir / "premia.sqlite3"),
             pool=_bool("PREMIA_DB_POOL", True),
+            sqlite_group_commit=_bool("PREMIA_SQLITE_GROUP_COMMIT", True),
         ),
         security=SecuritySettings(
             secret_key=_secret_key(var_dir),

@@ -1,6 +1,6 @@
-"""Connects domain events to their subscribers, fills the slots lower layers call up through
-(portal/slots.py) and hands each domain's template labels to the web layer. Called by create_app()
-and the CLI; idempotent."""
+"""Connects domain events to their subscribers and domains to the database's after-commit hooks, fills
+the slots lower layers call up through (portal/slots.py) and hands each domain's template labels to the
+web layer. Called by create_app() and the CLI; idempotent."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from portal import events
 
 def wire() -> None:
     from catalog import labels as catalog_labels
+    from portal import db
     from portal.accounts import labels as accounts_labels
     from portal.accounts import services as accounts
     from portal.accounts.events import EmailAlreadyInUse
@@ -21,9 +22,13 @@ def wire() -> None:
     from portal.periods import slots as periods_slots
     from portal.plans import labels as plans_labels
     from portal.plans import services as plans
+    from portal.revisions import services as revisions
     from portal.rewards import services as rewards
     from portal.web import auth, templating
     from scheduler import labels as scheduler_labels
+
+    if not db.is_sqlite():  # SQLite's triggers bump the revisions inside the writing transaction
+        db.on_commit(revisions.flush)
 
     events.subscribe(ClaimDecided, rewards.on_claim_decided)
     events.subscribe(ClaimDecided, plans.on_claim_decided)  # after rewards: it reads the accruals

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from portal.audit import services as audit
 from portal.audit.services import SYSTEM, Actor
-from portal.db import utcnow
+from portal.db import run_off_loop, utcnow
 from portal.locks import Held, try_acquire
 from portal.settings import get_settings
 from scheduler.jobs import Job, registry
@@ -132,7 +132,9 @@ async def run_job(name: str, due: dt.datetime, *, retry: bool = False, actor: Ac
     ours = (JobRun.id == run_id) & (JobRun.owner == me)
     started = time.perf_counter()
     stop = asyncio.Event()
-    work = asyncio.ensure_future(job.run(due))
+    # Off the loop: in-app, a close or a verify must not freeze the pages. A lost lease stops waiting for it;
+    # the work itself is idempotent and the new owner waits for the close's lock.
+    work = asyncio.ensure_future(run_off_loop(job.run, due))
     beat = asyncio.ensure_future(_heartbeat(run_id, me, stop))
     try:
         await asyncio.wait({work, beat}, return_when=asyncio.FIRST_COMPLETED)

@@ -20,7 +20,7 @@ from portal.accounts.tables import Partner
 from portal.claims import services
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext as _
-from portal.products.services import read_table
+from portal.imports.services import Progress, TooManyRows, read_table
 from portal.products.tables import JobType, Product
 from portal.settings import get_settings
 
@@ -66,10 +66,15 @@ def reports_dir() -> Path:
     return get_settings().app.var_dir / "imports"
 
 
-async def import_claims(actor: CurrentUser, data: bytes, filename: str) -> ImportResult:
+async def import_claims(actor: CurrentUser, data: bytes, filename: str,
+                        progress: Progress | None = None) -> ImportResult:
+    """Submit every row as a claim of its partner. Nothing is written from a file over the row cap."""
     result = ImportResult()
     try:
         rows = read_table(data, filename)
+    except TooManyRows as exc:
+        result.rows.append(RowResult(0, REFUSED, None, exc.message))
+        return result
     except Exception:
         result.rows.append(RowResult(0, REFUSED, None, _("The file could not be read as CSV or XLSX.")))
         return result
@@ -79,6 +84,8 @@ async def import_claims(actor: CurrentUser, data: bytes, filename: str) -> Impor
         Product.is_active.eq(True))}
     jobs = {j["code"]: j["id"] for j in await JobType.select(JobType.id, JobType.code)}
     for line, row in enumerate(rows, start=2):
+        if progress:
+            progress(line - 2, len(rows))
         inn = str(row.get("inn", "")).strip()
         partner_id = partners.get(inn)
         if partner_id is None:

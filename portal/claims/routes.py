@@ -14,6 +14,9 @@ from litestar.response import File, Redirect, Response
 
 from litestar import get, post
 from portal.claims import bulk, services
+from portal.i18n import gettext as _
+from portal.imports import services as imports
+from portal.imports.routes import started
 from portal.errors import DomainError, ValidationFailed
 from portal.media.images import ImageTooLarge
 from portal.db import company_today
@@ -177,6 +180,15 @@ def _filter(status: str, region: str, partner: str, product: str, flagged: str, 
     )
 
 
+def _describe_import(result: bulk.ImportResult):
+    summary = _("Accepted: %(a)s, already imported: %(d)s, refused: %(r)s.", a=result.count(bulk.ACCEPTED),
+                d=result.count(bulk.DUPLICATE), r=result.count(bulk.REFUSED))
+    problems = [(r.line, r.message + (f" (#{r.claim_id})" if r.claim_id else "")) for r in result.rows
+                if r.outcome != bulk.ACCEPTED]
+    links = [(_("Download the report"), f"/review/import/{result.report_name}")] if result.report_name else []
+    return summary, problems, links
+
+
 class ReviewController(Controller):
     """The managers' review queue."""
 
@@ -234,12 +246,17 @@ class ReviewController(Controller):
         return Page("review/import.html", context={"result": None})
 
     @post("/import", request_max_body_size=20 * 1024 * 1024)
-    async def import_file(self, request: Request) -> Page:
+    async def import_file(self, request: Request) -> Any:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             return Page("review/import.html", status_code=400, context={"result": None, "missing": True})
-        result = await bulk.import_claims(request.user, await upload.read(), upload.filename or "")
+        who, data, name = request.user, await upload.read(), upload.filename or ""
+        result, job = await imports.run(who.id, _("Import sell-out"), "/review/import",
+                                        lambda progress: bulk.import_claims(who, data, name, progress),
+                                        _describe_import)
+        if result is None:  # a long one goes on off the loop: its page shows the progress, then the result
+            return started(job)
         return Page("review/import.html", context={"result": result})
 
     @get("/import/{report:str}", name="review_import_report")

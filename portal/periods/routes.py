@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Response
 
 from litestar import get, post
+from portal.db import run_off_loop
 from portal.errors import DomainError
 from portal.periods import payouts
 from portal.periods import services as periods
@@ -41,7 +42,7 @@ async def _period_row(code: str) -> dict:
 
 async def _close_in_background(code: str, who) -> None:
     try:
-        await close_period(code, who)
+        await run_off_loop(close_period, code, who)  # the close must not freeze this worker's pages
     except Exception:  # kept in the period's close_error and shown on its page; "resume" runs it again
         logging.getLogger("premia.periods").exception("close of %s stopped", code)
 

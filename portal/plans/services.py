@@ -20,7 +20,7 @@ from portal.audit.services import Actor
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.statuses import APPROVED, OPEN, SQL_OPEN
 from portal.claims.tables import Claim
-from portal.db import company_today, utcnow, write_transaction
+from portal.db import company_today, run_off_loop, utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
 from portal.i18n import gettext as _
 from portal.periods import services as periods
@@ -112,7 +112,12 @@ async def verify_sales(code: str) -> list[str]:
 
 
 async def rebuild_sales(code: str) -> int:
-    """Replace the period's summary with one recomputed from the claims (repair and bulk loads)."""
+    """Replace the period's summary with one recomputed from the claims (repair and bulk loads), off the
+    event loop: it reads and rewrites a whole period."""
+    return await run_off_loop(_rebuild_sales, code)
+
+
+async def _rebuild_sales(code: str) -> int:
     span = parse_code(code)
     async with write_transaction():
         await PlanSales.delete().where(PlanSales.period == code)

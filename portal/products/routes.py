@@ -12,6 +12,9 @@ from litestar.response import Redirect
 from litestar import get, post
 from portal.errors import ValidationFailed
 from portal.i18n import format_money
+from portal.i18n import gettext as _
+from portal.imports import services as imports
+from portal.imports.routes import started
 from portal.products import services
 from portal.web.auth import admin
 from portal.web.helpers import actor, form_dict
@@ -21,6 +24,12 @@ from portal.web.responses import Page
 def _values(product: dict) -> dict:
     price = format_money(product["unit_price_kop"], "ru").replace("\xa0₽", "").replace("\xa0", " ")
     return {**product, "unit_price": price}
+
+
+def _describe_import(report: services.ImportReport):
+    summary = _("Created: %(c)s, updated: %(u)s, refused: %(e)s.", c=report.created, u=report.updated,
+                e=len(report.errors))
+    return summary, report.errors, []
 
 
 class ProductsController(Controller):
@@ -64,14 +73,19 @@ class ProductsController(Controller):
         return Redirect(path="/admin/products", status_code=303)
 
     @post("/import", request_max_body_size=20 * 1024 * 1024)
-    async def import_file(self, request: Request) -> Page:
+    async def import_file(self, request: Request) -> Any:
         form = await request.form()
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
             report = services.ImportReport(errors=[(0, "")])
             status = 400
         else:
-            report = await services.import_products(actor(request), await upload.read(), upload.filename or "")
+            who, data, name = actor(request), await upload.read(), upload.filename or ""
+            report, job = await imports.run(
+                request.user.id, _("Import products"), "/admin/products",
+                lambda progress: services.import_products(who, data, name, progress), _describe_import)
+            if report is None:  # a long one goes on off the loop: its page shows the progress, then the result
+                return started(job)
             status = 200 if not report.errors else 400
         return Page("products/list.html", status_code=status, context={
             "products": await services.list_products(), "q": "", "report": report})

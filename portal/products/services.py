@@ -5,8 +5,6 @@ Import upserts by SKU, so re-importing the same file updates rows in place.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +14,7 @@ from portal.db import read as db_read, write_transaction
 from portal.errors import NotFound, ValidationFailed
 from portal.forms import Errors, parse_rubles
 from portal.i18n import gettext as _
+from portal.imports.services import Progress, TooManyRows, read_table  # noqa: F401 - read_table: the importers' reader
 from portal.products.tables import JobType, Product
 from portal.revisions.services import REFERENCE, Revision
 
@@ -203,35 +202,21 @@ class ImportReport:
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
 
 
-def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8 or Windows-1251, comma or semicolon) or XLSX file, keyed by lower-case header."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        rows = [["" if c is None else str(c) for c in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251")
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else csv.excel
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    if not rows:
-        return []
-    header = [h.strip().lower() for h in rows[0]]
-    return [dict(zip(header, (c.strip() for c in row))) for row in rows[1:] if any(c.strip() for c in row)]
-
-
-async def import_products(actor: Actor, data: bytes, filename: str) -> ImportReport:
-    """Upsert every valid row by SKU; report every invalid row with its line number."""
+async def import_products(actor: Actor, data: bytes, filename: str, progress: Progress | None = None) -> ImportReport:
+    """Upsert every valid row by SKU; report every invalid row with its line number. Nothing is written
+    from a file over the row cap."""
     report = ImportReport()
     try:
         rows = read_table(data, filename)
+    except TooManyRows as exc:
+        report.errors.append((0, exc.message))
+        return report
     except Exception:  # a file that is not a table at all
         report.errors.append((0, _("The file could not be read as CSV or XLSX.")))
         return report
     for line, row in enumerate(rows, start=2):
+        if progress:
+            progress(line - 2, len(rows))
         try:
             parsed = ProductData.parse(row)
         except ValidationFailed as exc:
