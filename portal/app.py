@@ -40,6 +40,7 @@ from portal.db import engine, is_sqlite, prepare_sqlite
 from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
+from portal.web.input import InputMiddleware
 from portal.web.requests import PortalRequest
 from portal.web.security import AllowedHostsMiddleware, add_security_headers
 from portal.web.templating import make_engine
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             api_router,
             static,
         ],
-        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), AuthMiddleware()],
+        middleware=[AllowedHostsMiddleware(settings.security.allowed_hosts), AuthMiddleware(), InputMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,
             cookie_secure=settings.security.cookie_secure,
