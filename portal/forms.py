@@ -188,9 +188,9 @@ class Field:
         def shown(bound: int | None) -> str:
             if bound is None:
                 return ""
-            if self.kind == AMOUNT and self.places:
+            if self.kind == AMOUNT:
                 return format_decimal(Decimal(bound).scaleb(-self.places), locale=get_locale())
-            return format_decimal(bound, locale=get_locale())
+            return str(bound)
 
         message = self.range_message or N_("Enter a number from %(min)s to %(max)s.")
         return _(message, min=shown(self.min_value), max=shown(self.max_value))

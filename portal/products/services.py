@@ -14,7 +14,7 @@ from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import read as db_read, write_transaction
 from portal.errors import NotFound, ValidationFailed
-from portal.forms import Errors
+from portal.forms import Errors, parse_id
 from portal.i18n import gettext as _
 from portal.products.tables import JobType, Product
 from portal.revisions.services import REFERENCE, Revision
@@ -187,9 +187,10 @@ async def resolve_item(key: str, revision: Revision | None = None) -> dict | Non
     claim submitted and every live estimate.
     """
     kind, _, raw_id = key.partition(":")
-    if not raw_id.isdigit():
+    item_id = parse_id(raw_id)
+    if item_id is None or kind not in ("p", "j"):
         return None
-    return await REFERENCE.get(revision, ("item", key), lambda: _read_item(kind, int(raw_id)))
+    return await REFERENCE.get(revision, ("item", key), lambda: _read_item(kind, item_id))
 
 
 async def _read_item(kind: str, item_id: int) -> dict | None:
