@@ -113,7 +113,7 @@ class CatalogController(Controller):
     async def checkout(self, request: Request) -> Any:
         data = await form_dict(request)
         try:
-            order_id = await services.place_cart(request.user, str(data.get("token") or secrets.token_urlsafe(18)),
+            order_id = await services.place_cart(request.user, f.form_token(data) or secrets.token_urlsafe(18),
                                                  Delivery.parse(data), client_ip(request))
         except ValidationFailed as exc:
             return await self._cart_page(request, data, exc.errors, status=400)

@@ -212,6 +212,14 @@ def clean(fields: Mapping[str, Field], data: Mapping[str, Any], errors: Errors, 
     return {name: field.clean(data, prefix + name, errors) for name, field in fields.items()}
 
 
+FORM_TOKEN = Field(required=False, max_length=64, pattern=r"[A-Za-z0-9_-]{16,64}")
+
+
+def form_token(data: Mapping[str, Any], name: str = "token") -> str | None:
+    """A form's idempotency token (``secrets.token_urlsafe``), or None when missing or not one of ours."""
+    return FORM_TOKEN.clean(data, name, Errors()) or None
+
+
 def text(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool = True, max_length: int = 300,
          multiline: bool = False) -> str:
     value = clean_text(data.get(name), multiline=multiline).strip()

@@ -20,7 +20,6 @@ FIELDS = {
     "reason": f.Field(max_length=500, multiline=True,
                       required_message=N_("A reason is required for every adjustment.")),
 }
-TOKEN = f.Field(required=False, max_length=64, pattern=r"[A-Za-z0-9_-]{16,64}")
 AMOUNTS = {unit: f.Field(f.AMOUNT, places=places, min_value=-MAX_ADJUSTMENT, max_value=MAX_ADJUSTMENT,
                          required_message=_AMOUNT, message=_AMOUNT, range_message=_AMOUNT)
            for unit, places in (("points", 0), ("kop", 2))}
@@ -43,5 +42,4 @@ class Adjustment:
             errors.add("amount", _(_AMOUNT))
         if errors:
             raise ValidationFailed(dict(errors))
-        token = TOKEN.clean(data, "token", f.Errors()) or None  # a forged or missing token: a fresh one
-        return cls(amount=amount, token=token, **values)
+        return cls(amount=amount, token=f.form_token(data), **values)  # a forged or missing token: a fresh one
