@@ -3,7 +3,7 @@
 One place parses every id, number, amount and text the portal reads from a request:
 
 * ``parse_id`` / ``parse_int`` / ``parse_amount``: ASCII digits only, length-capped before ``int()`` or
-  ``Decimal``, bounded (an id is 1..2**63-1, what both databases' BIGINT holds); amounts are read in the
+  ``Decimal``, bounded (an id is 1..2**31-1, what the id columns hold on both databases); amounts are read in the
   user's locale ("45,990.00" in English, "45 990,00" in Russian) into integer kopecks or points, exactly.
 * ``clean_text``: no NUL or other control characters (PostgreSQL refuses NUL in text), NFC, bounded.
   ``portal.web.input`` applies it to every form value, query value and path parameter of every request.
@@ -31,7 +31,11 @@ from portal.i18n import gettext as _
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-MAX_ID = 2**63 - 1  # BIGINT on PostgreSQL, INTEGER on SQLite: a larger id cannot exist, it is a 404
+# Primary keys are Piccolo's Serial: INTEGER (int4) on PostgreSQL, so no id above 2**31-1 can exist (SQLite's
+# INTEGER is 64-bit). Larger ids are refused here, before a driver overflows; other whole numbers may use
+# the full 64 bits (BIGINT columns), within each field's own bounds.
+MAX_ID = 2**31 - 1
+MAX_INT = 2**63 - 1
 MAX_TEXT = 50_000  # the longest value any form takes (a list of serials); longer is cut to MAX_TEXT + 1
 _ASCII_INT = re.compile(r"[+-]?[0-9]{1,19}")
 _ID = re.compile(r"[0-9]{1,19}")
@@ -55,7 +59,7 @@ def clean_text(value: Any, *, multiline: bool = True, limit: int = MAX_TEXT) -> 
 
 
 def parse_id(raw: Any) -> int | None:
-    """An object id: ASCII digits, 1..2**63-1; anything else (``"²"``, 25 digits, -1) is None."""
+    """An object id: ASCII digits, 1..MAX_ID; anything else (``"²"``, 25 digits, -1) is None."""
     if isinstance(raw, int) and not isinstance(raw, bool):
         value = raw
     else:
@@ -71,7 +75,7 @@ def parse_ids(values: Collection[Any]) -> list[int]:
     return list(dict.fromkeys(i for i in map(parse_id, values) if i is not None))
 
 
-def parse_int(raw: Any, *, min_value: int = -MAX_ID, max_value: int = MAX_ID) -> int | None:
+def parse_int(raw: Any, *, min_value: int = -MAX_INT, max_value: int = MAX_INT) -> int | None:
     """A whole number typed by a person ("1 000" too): ASCII digits with an optional sign, within bounds."""
     text = _SPACES.sub("", str(raw if raw is not None else "").strip())
     if not _ASCII_INT.fullmatch(text):
@@ -99,7 +103,7 @@ def parse_amount(raw: Any, *, places: int = 2, locale: str | None = None, signed
     if value is None or not value.is_finite():
         return None
     minor = value.scaleb(places)
-    if minor != minor.to_integral_value() or abs(minor) > MAX_ID:
+    if minor != minor.to_integral_value() or abs(minor) > MAX_INT:
         return None
     return int(minor)
 
@@ -246,6 +250,7 @@ def choice(data: Mapping[str, Any], name: str, errors: Errors, allowed: Collecti
 
 def integer(data: Mapping[str, Any], name: str, errors: Errors, *, required: bool = True,
             min_value: int = -MAX_ID, max_value: int = MAX_ID) -> int | None:
+    """A whole number that fits an INTEGER column (int4 on PostgreSQL) unless other bounds are given."""
     raw = clean_text(data.get(name), multiline=False, limit=100).strip()
     if not raw:
         if required:

@@ -1,6 +1,6 @@
 """Every request's input made safe to read, in one place, before any handler or service sees it.
 
-* Path parameters: an ``int`` outside 1..2**63-1 (Litestar's ``int`` takes any size) and a ``str`` with
+* Path parameters: an ``int`` outside 1..``MAX_ID`` (Litestar's ``int`` takes any size) and a ``str`` with
   control characters or over 200 characters are a 404: no such object can exist.
 * Query values and form values: control characters removed (tab and line breaks kept in forms), NFC,
   at most ``portal.forms.MAX_TEXT`` (+1) characters. The query string is rewritten here; forms are cleaned
