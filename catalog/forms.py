@@ -8,16 +8,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal import forms as f
 from portal.errors import ValidationFailed
-from portal.forms import Errors
+from portal.i18n import N_
 from portal.i18n import gettext as _
 
-PHONE_RE = re.compile(r"^\+?[\d\s()\-]{7,20}$")
+PHONE_RE = re.compile(r"(?a)^\+?[\d\s()\-]{7,20}$")
+MAX_POINTS = 100_000_000  # a prize's cost, a variant's stock: beyond this it is a typo
+MAX_POSITION = 1_000_000
 
-
-def _int_or_none(raw: str) -> int | None:
-    raw = raw.replace(" ", "").replace("\xa0", "")
-    return int(raw) if raw.isdigit() else None
+PRIZE_FIELDS = {
+    "code": f.Field(max_length=60, pattern=r"[\w\-.]{1,60}",
+                    message=N_("Letters, digits, dashes and dots only, up to 60.")),
+    "name": f.Field(max_length=200),
+    "category": f.Field(max_length=100),
+    "description": f.Field(required=False, max_length=20_000, multiline=True),
+    "points": f.Field(f.INT, min_value=1, max_value=MAX_POINTS, required_message=N_("Enter the cost: whole points above zero."),
+                      message=N_("Enter the cost: whole points above zero."),
+                      range_message=N_("Enter the cost: whole points above zero.")),
+    "stock": f.Field(f.INT, required=False, min_value=0, max_value=MAX_POINTS,
+                     message=N_("Enter a whole number, or leave empty for unlimited."),
+                     range_message=N_("Enter a whole number, or leave empty for unlimited.")),
+    "variants": f.Field(required=False, max_length=5000, multiline=True),
+    "min_tier": f.Field(required=False, max_length=40),
+    "active_from": f.Field(f.DATE, required=False),
+    "active_to": f.Field(f.DATE, required=False),
+    "position": f.Field(f.INT, required=False, min_value=0, max_value=MAX_POSITION, default=0),
+    "hidden": f.Field(f.BOOL),
+}
 
 
 @dataclass(frozen=True)
@@ -37,57 +55,43 @@ class PrizeData:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> PrizeData:
-        errors = Errors()
-        get = lambda name: str(data.get(name) if data.get(name) is not None else "").strip()  # noqa: E731
-        code = get("code")
-        if not code:
-            errors.add("code", _("This field is required."))
-        elif not re.fullmatch(r"[\w\-.]{1,60}", code):
-            errors.add("code", _("Letters, digits, dashes and dots only, up to 60."))
-        name = get("name")
-        if not name:
-            errors.add("name", _("This field is required."))
-        category = get("category")
-        if not category:
-            errors.add("category", _("This field is required."))
-        points = _int_or_none(get("points"))
-        if not points:
-            errors.add("points", _("Enter the cost: whole points above zero."))
-        raw_stock = get("stock")
-        stock = _int_or_none(raw_stock) if raw_stock else None
-        if raw_stock and stock is None:
-            errors.add("stock", _("Enter a whole number, or leave empty for unlimited."))
-        variants = []
-        for line in get("variants").replace(";", "\n").replace("|", "\n").splitlines():
-            if not line.strip():
-                continue
-            vname, _sep, vstock = line.partition(":")
-            vname, vstock = vname.strip()[:60], vstock.strip()
-            value = _int_or_none(vstock) if vstock else None
-            if not vname or (vstock and value is None):
-                errors.add("variants", _("One variant per line: name, colon, stock (e.g. “L: 10”)."))
-                break
-            if any(v[0] == vname for v in variants):
-                errors.add("variants", _("Variant “%(name)s” is listed twice.", name=vname))
-                break
-            variants.append((vname, value))
-        dates = {}
-        for field in ("active_from", "active_to"):
-            raw = get(field)
-            dates[field] = None
-            if raw:
-                try:
-                    dates[field] = dt.date.fromisoformat(raw)
-                except ValueError:
-                    errors.add(field, _("Enter a date."))
-        if dates["active_from"] and dates["active_to"] and dates["active_to"] < dates["active_from"]:
+        errors = f.Errors()
+        values = f.clean(PRIZE_FIELDS, data, errors)
+        values["variants"] = _variants(values["variants"] or "", errors)
+        if values["active_from"] and values["active_to"] and values["active_to"] < values["active_from"]:
             errors.add("active_to", _("The end is before the start."))
-        position = _int_or_none(get("position")) or 0
         if errors:
             raise ValidationFailed(dict(errors))
-        return cls(code, category[:100], name[:200], get("description")[:20_000], points, stock, tuple(variants),
-                   get("min_tier")[:40], dates["active_from"], dates["active_to"], position,
-                   get("hidden").lower() in ("1", "on", "true", "yes", "да"))
+        return cls(**values)
+
+
+def _variants(raw: str, errors: f.Errors) -> tuple[tuple[str, int | None], ...]:
+    """One variant per line (or ";" / "|"): "L: 10", or a name alone for unlimited stock."""
+    variants: list[tuple[str, int | None]] = []
+    for line in raw.replace(";", "\n").replace("|", "\n").splitlines():
+        if not line.strip():
+            continue
+        vname, _sep, vstock = line.partition(":")
+        vname, vstock = vname.strip(), vstock.strip()
+        value = f.parse_int(vstock, min_value=0, max_value=MAX_POINTS) if vstock else None
+        if not vname or len(vname) > 60 or (vstock and value is None):
+            errors.add("variants", _("One variant per line: name, colon, stock (e.g. “L: 10”)."))
+            break
+        if any(v[0] == vname for v in variants):
+            errors.add("variants", _("Variant “%(name)s” is listed twice.", name=vname))
+            break
+        variants.append((vname, value))
+    return tuple(variants)
+
+
+DELIVERY_FIELDS = {
+    "recipient": f.Field(max_length=200),
+    "address": f.Field(max_length=1000, multiline=True, pattern=r"(?s).{10,}",
+                       required_message=N_("Enter the full delivery address: city, street, building."),
+                       message=N_("Enter the full delivery address: city, street, building.")),
+    "phone": f.Field(max_length=20, pattern=PHONE_RE.pattern, required_message=N_("Enter a phone number, e.g. +7 912 345-67-89."),
+                     message=N_("Enter a phone number, e.g. +7 912 345-67-89.")),
+}
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,8 @@ class Delivery:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any]) -> Delivery:
-        errors = Errors()
-        recipient = str(data.get("recipient") or "").strip()
-        address = str(data.get("address") or "").strip()
-        phone = str(data.get("phone") or "").strip()
-        if not recipient:
-            errors.add("recipient", _("This field is required."))
-        if len(address) < 10:
-            errors.add("address", _("Enter the full delivery address: city, street, building."))
-        if not PHONE_RE.match(phone):
-            errors.add("phone", _("Enter a phone number, e.g. +7 912 345-67-89."))
+        errors = f.Errors()
+        values = f.clean(DELIVERY_FIELDS, data, errors)
         if errors:
             raise ValidationFailed(dict(errors))
-        return cls(recipient[:200], address[:1000], phone[:40])
+        return cls(**values)

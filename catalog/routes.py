@@ -16,6 +16,7 @@ from litestar import get, post
 from catalog import export, importer, services
 from catalog.forms import Delivery, PrizeData
 from catalog.markdown import render as render_markdown
+from portal import forms as f
 from portal.errors import DomainError, ValidationFailed
 from portal.i18n import gettext
 from portal.imports import services as imports
@@ -77,18 +78,16 @@ class CatalogController(Controller):
     @post("/cart", name="cart_add")
     async def add(self, request: Request) -> Any:
         data = await form_dict(request)
-        prize = str(data.get("prize_id") or "")
-        variant = str(data.get("variant") or "")
-        quantity = str(data.get("quantity") or "1")
-        if not prize.isdigit():
+        prize = f.parse_id(data.get("prize_id"))
+        if prize is None:
             raise NotFoundException()
         try:
-            await services.add_to_cart(request.user, int(prize), int(variant) if variant.isdigit() else None,
-                                       int(quantity) if quantity.isdigit() else 1)
+            await services.add_to_cart(request.user, prize, f.parse_id(data.get("variant")),
+                                       f.parse_int(data.get("quantity") or "1", min_value=1, max_value=1000) or 1)
         except DomainError as exc:
             from portal.ledger import services as ledger
 
-            detail = await services.prize_detail(int(prize))
+            detail = await services.prize_detail(prize)
             return Page("catalog/prize.html", status_code=exc.status_code, context={
                 "p": detail, "html": render_markdown(detail["description"]), "errors": {exc.field or "__all__": exc.message},
                 "available": await ledger.balance(request.user.partner_id, ledger.AVAILABLE)})
@@ -110,15 +109,15 @@ class CatalogController(Controller):
 
     @post("/cart/{line_id:int}", name="cart_line")
     async def set_quantity(self, request: Request, line_id: FromPath[int]) -> Redirect:
-        raw = str((await form_dict(request)).get("quantity") or "0")
-        await services.set_cart_quantity(request.user, line_id, int(raw) if raw.isdigit() else 0)
+        raw = (await form_dict(request)).get("quantity")
+        await services.set_cart_quantity(request.user, line_id, f.parse_int(raw, min_value=0, max_value=1000) or 0)
         return Redirect(path="/catalog/cart", status_code=303)
 
     @post("/checkout", name="checkout")
     async def checkout(self, request: Request) -> Any:
         data = await form_dict(request)
         try:
-            order_id = await services.place_cart(request.user, str(data.get("token") or secrets.token_urlsafe(18)),
+            order_id = await services.place_cart(request.user, f.form_token(data) or secrets.token_urlsafe(18),
                                                  Delivery.parse(data), client_ip(request))
         except ValidationFailed as exc:
             return await self._cart_page(request, data, exc.errors, status=400)
@@ -265,7 +264,7 @@ class OrderQueueController(Controller):
     @post("/confirm", name="orders_confirm")
     async def bulk_confirm(self, request: Request) -> Page:
         form = await request.form()
-        ids = [int(v) for v in form.getall("order_id") if str(v).isdigit()] if "order_id" in form else []
+        ids = f.parse_ids(form.getall("order_id")) if "order_id" in form else []
         done, problems = await services.bulk_confirm(actor(request), ids)
         rows, more = await services.queue("placed")
         return Page("catalog/queue.html", context={"rows": rows, "has_next": more, "page": 1, "status": "placed",

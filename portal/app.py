@@ -43,6 +43,7 @@ from portal.db import engine, is_sqlite, prepare_sqlite
 from portal.settings import Settings, get_settings
 from portal.web.auth import AuthMiddleware
 from portal.web.errors import HANDLERS
+from portal.web.input import InputMiddleware
 from portal.web.requests import PortalRequest
 from portal.web.sessions import csrf_cookie_name, session_cookie_name
 from portal.web.compression import compression_config
@@ -139,7 +140,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Litestar 2.25 compares the Host header with its port (upstream issue 4869): a server reached on a
         # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
-        middleware=[prometheus_config().middleware, AuthMiddleware(session_cookie_name(settings))],
+        middleware=[prometheus_config().middleware, AuthMiddleware(session_cookie_name(settings)),
+                    InputMiddleware()],
         compression_config=compression_config() if settings.app.compression else None,
         csrf_config=CSRFConfig(
             secret=settings.security.secret_key,

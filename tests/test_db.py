@@ -12,7 +12,7 @@ import pytest
 
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import engine, is_sqlite, read, write, write_transaction
+from portal.db import is_sqlite, read, write, write_transaction
 from tests.conftest import ON_POSTGRES
 
 

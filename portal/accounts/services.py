@@ -24,7 +24,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.events import EmailAlreadyInUse
 from portal.accounts.roles import COMPANY_ROLES, PARTNER_AUDIT, PARTNER_MOVES, PARTNER_ROLES, PartnerStatus, Role
-from portal.accounts.tables import ApiToken, Invitation, LoginThrottle, Partner, User, UserSession
+from portal.accounts.tables import ApiToken, Invitation, Partner, User, UserSession
 from portal import events, workflow
 from portal.audit import services as audit
 from portal.audit.services import Actor

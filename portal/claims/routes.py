@@ -22,8 +22,9 @@ from portal.media.images import ImageTooLarge
 from portal.db import company_today
 from portal.products.services import item_choice, search_items
 from portal.web.auth import manager, partner_user, requires_login
+from portal.forms import parse_ids
+from portal.web.helpers import client_ip, page_number, query_id
 from portal.web.media import media_response
-from portal.web.helpers import client_ip, page_number
 from portal.web.responses import Page
 
 
@@ -174,8 +175,7 @@ class ItemSearchController(Controller):
 def _filter(status: str, region: str, partner: str, product: str, flagged: str, order: str) -> services.QueueFilter:
     return services.QueueFilter(
         status=status, region=region,
-        partner_id=int(partner) if partner.isdigit() else None,
-        product_id=int(product) if product.isdigit() else None,
+        partner_id=query_id(partner), product_id=query_id(product),
         flagged=flagged == "1", oldest_first=order == "oldest",
     )
 
@@ -281,7 +281,7 @@ class ReviewController(Controller):
     @post("/bulk-approve")
     async def bulk_approve(self, request: Request) -> Page:
         form = await request.form()
-        ids = [int(v) for v in form.getall("claim_ids", []) if str(v).isdigit()]
+        ids = parse_ids(form.getall("claim_ids", []))
         result = await services.bulk_approve(request.user, ids, ip=client_ip(request))
         return Page("review/bulk_result.html", context={"result": result})
 

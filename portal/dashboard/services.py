@@ -47,28 +47,29 @@ async def estimate(user: CurrentUser, data: dict) -> Estimate:
 
     from portal.db import company_today
     from portal.plans.calc import Item, Sums
-    from portal.forms import parse_rubles
+    from portal.claims.forms import MAX_AMOUNT_KOP, MAX_QUANTITY
+    from portal.forms import parse_amount, parse_int
     from portal.products.services import resolve_item
     from portal.rewards import calc as rewards_calc
     from portal.rewards import services as rewards
 
     item = await resolve_item(str(data.get("item") or ""), user.revision)
-    raw_qty = str(data.get("quantity") or "1").strip()
-    amount = parse_rubles(str(data.get("amount") or ""))
+    quantity = parse_int(data.get("quantity") or "1", min_value=1, max_value=MAX_QUANTITY)
+    amount = parse_amount(data.get("amount"))
     try:
         sold_on = dt.date.fromisoformat(str(data.get("sold_on") or "")) if data.get("sold_on") else company_today()
     except ValueError:
         sold_on = company_today()
-    if item is None or not raw_qty.isdigit() or int(raw_qty) <= 0 or amount is None:
+    if item is None or quantity is None or amount is None or not 0 <= amount <= MAX_AMOUNT_KOP:
         return Estimate(False)
     partner = await accounts.get_partner(user.partner_id)  # type: ignore[arg-type]
     product_id = item["id"] if item["kind"] == "product" else None
     category = item.get("category", "") if product_id else ""
     work = rewards_calc.Work(user.partner_id, partner["partner_group"] or "", product_id, category,
-                             item["id"] if item["kind"] == "job" else None, int(raw_qty), amount, sold_on)
+                             item["id"] if item["kind"] == "job" else None, quantity, amount, sold_on)
     earned = [(rule, value) for rule, value in await rewards.preview(work) if value > 0]
     points = sum(v for r, v in earned if r["unit"] == "points")
     kop = sum(v for r, v in earned if r["unit"] == "kop")
     moves = await plans.what_if(user.partner_id, partner["partner_group"] or "", sold_on, Item(product_id, category),
-                                Sums(int(raw_qty), amount, points, kop, 1))
+                                Sums(quantity, amount, points, kop, 1))
     return Estimate(True, earned, moves)

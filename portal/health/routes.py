@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 
-from litestar import Request, Response, get
+from litestar import Response, get
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotFoundException
 from litestar.handlers.base import BaseRouteHandler

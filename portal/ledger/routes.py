@@ -11,10 +11,10 @@ from litestar.response import Response
 
 from litestar import get, post
 from portal.accounts import services as accounts
-from portal.forms import Errors
+from portal.errors import ValidationFailed
 from portal.i18n import gettext as _
 from portal.ledger import services as ledger
-from portal.forms import parse_rubles
+from portal.ledger.forms import Adjustment
 from portal.web.auth import requires_roles, partner_user
 from portal.web.helpers import actor, form_dict, page_number
 from portal.web.pagecache import cached_page
@@ -74,27 +74,12 @@ class AdjustmentsController(Controller):
     @post("/")
     async def submit(self, request: Request) -> Any:
         data = await form_dict(request)
-        errors = Errors()
-        partner = str(data.get("partner_id") or "")
-        unit = str(data.get("unit") or "")
-        reason = str(data.get("reason") or "").strip()
-        raw = str(data.get("amount") or "").replace(" ", "").replace("\xa0", "")
-        negative = raw.startswith("-")
-        magnitude = raw.lstrip("+-")
-        amount = (parse_rubles(magnitude) if unit == "kop" else int(magnitude) if magnitude.isdigit() else None)
-        if not partner.isdigit():
-            errors.add("partner_id", _("Choose one of the options."))
-        if unit not in ("points", "kop"):
-            errors.add("unit", _("Choose one of the options."))
-        if not amount:
-            errors.add("amount", _("Enter a non-zero amount; a minus sign takes away."))
-        if not reason:
-            errors.add("reason", _("A reason is required for every adjustment."))
-        if errors:
-            return await self._page(data, dict(errors), status=400)
         try:
-            posted = await ledger.adjust_by_hand(actor(request), int(partner), unit, -amount if negative else amount,
-                                                 reason, str(data.get("token") or secrets.token_urlsafe(18)))
+            form = Adjustment.parse(data)
+            posted = await ledger.adjust_by_hand(actor(request), form.partner_id, form.unit, form.amount,
+                                                 form.reason, form.token or secrets.token_urlsafe(18))
+        except ValidationFailed as exc:
+            return await self._page(data, exc.errors, status=400)
         except ledger.InsufficientFunds as exc:
             return await self._page(data, {"amount": exc.message}, status=409)
         return await self._page({}, {}, done=posted)

@@ -33,8 +33,8 @@ import json
 from dataclasses import dataclass
 
 from portal.db import company_today, is_sqlite, utcnow, write, write_transaction
-from portal.errors import DomainError, NotFound
-from portal.i18n import N_
+from portal.errors import DomainError, NotFound, ValidationFailed
+from portal.i18n import N_, gettext
 from portal.ledger import keys
 from portal.ledger.tables import Account, Lot, LotUse, Shortfall, Transfer
 from portal.settings import get_settings
@@ -582,9 +582,13 @@ async def adjust_by_hand(actor, partner_id: int, unit: str, amount: int, reason:
     """Finance's manual adjustment, from the form: audited, and the form's token makes a retry harmless."""
     from portal.audit import services as audit
 
+    from portal.accounts.tables import Partner
+
     if unit not in (POINTS, KOP):
         raise ValueError(unit)
     async with write_transaction():
+        if not await Partner.exists().where(Partner.id == partner_id):  # else the foreign key refuses it: a 500
+            raise ValidationFailed({"partner_id": gettext("Choose one of the options.")})
         posted = await adjust(partner_id, unit, amount, reason, actor.id, cause=keys.adjustment(token))
         if posted.created:
             await audit.record(actor, "ledger.adjusted", "partner", partner_id,

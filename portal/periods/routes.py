@@ -22,6 +22,7 @@ from portal.periods import services as periods
 from portal.periods.close import act_root, close_period, closable, preview, regenerate_act
 from portal.periods.tables import Act
 from portal.web.auth import partner_user, requires_roles
+from portal.forms import parse_ids
 from portal.web.helpers import actor, page_number
 from portal.web.responses import Page
 
@@ -149,7 +150,7 @@ class FinanceController(Controller):
         code = _code(code)
         form = await request.form()
         action = str(form.get("action") or "")
-        ids = [int(v) for v in form.getall("line_id") if str(v).isdigit()] if "line_id" in form else []
+        ids = parse_ids(form.getall("line_id")) if "line_id" in form else []
         if action not in payouts.MOVES:
             raise NotFoundException()
         done, problems = await payouts.move_lines(actor(request), ids, action)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from portal.forms import parse_id
 from portal.periods.calc import Span
 
 METRICS = ("units", "revenue", "points")
@@ -60,7 +61,7 @@ class Target:
 
     @cached_property
     def product_ids(self) -> frozenset[int]:
-        return frozenset(int(x) for x in self.scope_value.replace(" ", "").split(",") if x.isdigit())
+        return frozenset(i for i in map(parse_id, self.scope_value.replace(" ", "").split(",")) if i is not None)
 
 
 class Item(NamedTuple):

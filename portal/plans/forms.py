@@ -6,38 +6,56 @@ typed as people write them ("79,5", "1.2") and stored as integers (basis points)
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from portal import forms as f
 from portal.errors import ValidationFailed
-from portal.forms import Errors
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.periods.calc import parse_code
 from portal.plans.calc import METRICS, ONE, SCOPES, UNITS, Step, Target
-from portal.forms import parse_rubles
 
 TARGET_SLOTS, STEP_SLOTS = 3, 4
 AUDIENCES = ("partner", "group", "copy")
 
 
-def _hundredths(raw: str) -> int | None:
-    """'80' -> 8000, '79,99' -> 7999, '1.2' -> 120: a decimal with at most two places, times 100."""
-    text = raw.replace(" ", "").replace(",", ".").strip()
-    if not re.fullmatch(r"\d{1,6}(\.\d{1,2})?", text):
-        return None
-    whole, _sep, frac = text.partition(".")
-    return int(whole) * 100 + int((frac + "00")[:2])
+MAX_GOAL = 10**12  # units, points or kopecks
+MAX_PCT = 1_000_000  # basis points: a step at 10 000 %
+MAX_MULT = 10_000  # hundredths: ×100
+_CHOOSE = N_("Choose one of the options.")
+_GOAL = N_("Enter the goal: a number above zero.")
+_PCT = N_("Enter a percentage above zero.")
+_BONUS = N_("Enter a bonus: a number, zero or more.")
+_MULT = N_("A multiplier is 1 or more, e.g. 1,2.")
 
-
-def _amount(raw: str, unit: str) -> int | None:
-    """Points are whole numbers; money is typed in roubles and kept in kopecks."""
-    raw = raw.replace(" ", "").replace("\xa0", "")
-    if unit == "kop":
-        return parse_rubles(raw)
-    return int(raw) if raw.isdigit() else None
+PLAN_FIELDS = {
+    "name": f.Field(max_length=200),
+    "period": f.Field(max_length=10, required_message=N_("Choose a period.")),
+    "audience": f.Field(f.CHOICE, required=False, choices=AUDIENCES, default="partner"),
+    "partner_id": f.Field(f.ID, required=False, message=N_("Choose a partner.")),
+    "partner_group": f.Field(required=False, max_length=100),
+    "copy_type": f.Field(required=False, max_length=100),
+    "copy_region": f.Field(required=False, max_length=100),
+    "copy_group": f.Field(required=False, max_length=100),
+}
+TARGET_FIELDS = {  # each in slots t0_ … t2_
+    "key": f.Field(required=False, max_length=40, pattern=r"[A-Za-z0-9_-]+"),
+    "name": f.Field(required=False, max_length=120),
+    "metric": f.Field(f.CHOICE, choices=METRICS, required_message=_CHOOSE),
+    "scope": f.Field(f.CHOICE, required=False, choices=SCOPES, default="all"),
+    "scope_value": f.Field(required=False, max_length=200),
+    "bonus_unit": f.Field(f.CHOICE, choices=UNITS, required_message=_CHOOSE),
+}
+GOALS = {places: f.Field(f.AMOUNT, places=places, min_value=1, max_value=MAX_GOAL, required_message=_GOAL,
+                         message=_GOAL, range_message=_GOAL) for places in (0, 2)}  # revenue is in roubles
+STEP_PCT = f.Field(f.AMOUNT, min_value=1, max_value=MAX_PCT, message=_PCT, range_message=_PCT)  # "79,5" -> 7950
+STEP_BONUS = {unit: f.Field(f.AMOUNT, required=False, places=2 if unit == "kop" else 0, min_value=0,
+                            max_value=MAX_GOAL, default=0, message=_BONUS, range_message=_BONUS) for unit in UNITS}
+STEP_MULT = f.Field(f.AMOUNT, required=False, min_value=100, max_value=MAX_MULT, default=100, message=_MULT,
+                    range_message=_MULT)
 
 
 @dataclass(frozen=True)
@@ -54,86 +72,60 @@ class PlanData:
 
     @classmethod
     def parse(cls, data: Mapping[str, Any], *, editing: bool = False) -> PlanData:
-        errors = Errors()
-        get = lambda name: str(data.get(name) or "").strip()  # noqa: E731
-        name = get("name")
-        if not name:
-            errors.add("name", _("This field is required."))
-        period = get("period")
-        if parse_code(period) is None:
+        errors = f.Errors()
+        values = f.clean(PLAN_FIELDS, data, errors)
+        span = parse_code(values["period"]) if values["period"] else None
+        if values["period"] and span is None:
             errors.add("period", _("Choose a period."))
-        audience = get("audience") or "partner"
-        partner = get("partner_id")
-        group = get("partner_group")[:100]
         if not editing:
-            if audience not in AUDIENCES:
-                errors.add("audience", _("Choose one of the options."))
-            elif audience == "partner" and not partner.isdigit():
+            if values["audience"] == "partner" and values["partner_id"] is None:
                 errors.add("partner_id", _("Choose a partner."))
-            elif audience == "group" and not group:
+            elif values["audience"] == "group" and not values["partner_group"]:
                 errors.add("partner_group", _("Name the partner group."))
-        targets = []
-        for t in range(TARGET_SLOTS):
-            target = _target(data, t, errors)
-            if target is not None:
-                targets.append(target)
+        targets = tuple(t for t in (_target(data, t, errors) for t in range(TARGET_SLOTS)) if t is not None)
         if not targets and not any(k.startswith("t") and k.endswith("_goal") for k in errors):
             errors.add("t0_goal", _("A plan needs at least one target."))
         if errors:
             raise ValidationFailed(dict(errors))
-        return cls(name, parse_code(period).code, audience, int(partner) if partner.isdigit() else None, group,
-                   get("copy_type"), get("copy_region"), get("copy_group"), tuple(targets))
+        assert span is not None
+        return cls(**values | {"period": span.code}, targets=targets)
 
 
-def _target(data: Mapping[str, Any], t: int, errors: Errors) -> Target | None:
-    get = lambda name: str(data.get(f"t{t}_{name}") or "").strip()  # noqa: E731
-    raw_goal = get("goal")
-    if not raw_goal and t > 0:
+def _target(data: Mapping[str, Any], t: int, errors: f.Errors) -> Target | None:
+    prefix = f"t{t}_"
+    if t > 0 and not f.clean_text(data.get(prefix + "goal")).strip():
         return None  # an empty slot
-    metric, scope, unit = get("metric"), get("scope") or "all", get("bonus_unit")
-    if metric not in METRICS:
-        errors.add(f"t{t}_metric", _("Choose one of the options."))
-    if scope not in SCOPES:
-        errors.add(f"t{t}_scope", _("Choose one of the options."))
-    scope_value = get("scope_value")
-    if scope != "all" and not scope_value:
-        errors.add(f"t{t}_scope_value", _("Say which category or products."))
-    if unit not in UNITS:
-        errors.add(f"t{t}_bonus_unit", _("Choose one of the options."))
-    goal = _amount(raw_goal, "kop" if metric == "revenue" else "points")
-    if not goal:
-        errors.add(f"t{t}_goal", _("Enter the goal: a number above zero."))
+    v = f.clean(TARGET_FIELDS, data, errors, prefix)
+    if v["scope"] != "all" and not v["scope_value"]:
+        errors.add(prefix + "scope_value", _("Say which category or products."))
+    goal = GOALS[2 if v["metric"] == "revenue" else 0].clean(data, prefix + "goal", errors)
     steps = []
     for s in range(STEP_SLOTS):
-        raw_pct, raw_bonus, raw_mult = get(f"s{s}_pct"), get(f"s{s}_bonus"), get(f"s{s}_mult")
-        if not (raw_pct or raw_bonus or raw_mult):
+        slot = f"{prefix}s{s}_"
+        if not any(f.clean_text(data.get(slot + name)).strip() for name in ("pct", "bonus", "mult")):
             continue
-        pct = _hundredths(raw_pct)
-        if not pct:
-            errors.add(f"t{t}_s{s}_pct", _("Enter a percentage above zero."))
-            continue
-        bonus = _amount(raw_bonus or "0", unit) if unit in UNITS else 0
-        if bonus is None:
-            errors.add(f"t{t}_s{s}_bonus", _("Enter a bonus: a number, zero or more."))
-            continue
-        mult = _hundredths(raw_mult) if raw_mult else 100
-        if mult is None or mult < 100:
-            errors.add(f"t{t}_s{s}_mult", _("A multiplier is 1 or more, e.g. 1,2."))
+        step_errors = f.Errors()
+        pct = STEP_PCT.clean(data, slot + "pct", step_errors)
+        bonus = STEP_BONUS[v["bonus_unit"] or "points"].clean(data, slot + "bonus", step_errors)
+        mult = STEP_MULT.clean(data, slot + "mult", step_errors)
+        if step_errors:
+            for name, message in step_errors.items():  # one message per step, on its first bad field
+                errors.add(name, message)
+                break
             continue
         steps.append(Step(pct, bonus, mult * 100))
     if not steps:
-        errors.add(f"t{t}_s0_pct", _("A target needs at least one step of its bonus ladder."))
+        errors.add(prefix + "s0_pct", _("A target needs at least one step of its bonus ladder."))
     ordered = sorted(steps, key=lambda s: s.threshold_bp)
     for lower, higher in zip(ordered, ordered[1:]):
         if lower.threshold_bp == higher.threshold_bp:
-            errors.add(f"t{t}_s0_pct", _("Two steps have the same percentage."))
+            errors.add(prefix + "s0_pct", _("Two steps have the same percentage."))
         elif higher.bonus < lower.bonus or higher.multiplier_bp < lower.multiplier_bp:
-            errors.add(f"t{t}_s0_pct", _("A higher step must not pay less than a lower one."))
-    name = get("name") or _("Target %(n)s", n=t + 1)
-    key = get("key") or secrets.token_hex(4)
-    if metric not in METRICS or not goal or not steps:
+            errors.add(prefix + "s0_pct", _("A higher step must not pay less than a lower one."))
+    if not v["metric"] or not goal or not steps or not v["bonus_unit"]:
         return None
-    return Target(key, name[:120], metric, scope, scope_value[:200], goal, unit, tuple(ordered))
+    return Target(v["key"] or secrets.token_hex(4), v["name"] or _("Target %(n)s", n=t + 1), v["metric"],
+                  v["scope"], v["scope_value"], goal, v["bonus_unit"], tuple(ordered))
 
 
 def form_values(plan: dict) -> dict[str, str]:

@@ -12,7 +12,8 @@ from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import read as db_read, write_transaction
 from portal.errors import NotFound, ValidationFailed
-from portal.forms import Errors, parse_rubles
+from portal.forms import AMOUNT, Errors, Field, clean, clean_text, parse_id
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.imports.services import Progress, TooManyRows, read_table  # noqa: F401 - read_table: the importers' reader
 from portal.products.tables import JobType, Product
@@ -23,6 +24,18 @@ MAX_PRICE_KOP = 100_000_000_00  # 100 million roubles
 
 def _fold(*parts: str) -> str:
     return " ".join(p.casefold() for p in parts if p)
+
+
+_PRICE = N_("Enter a price in roubles, e.g. 45 990,00.")
+PRODUCT_FIELDS = {
+    "sku": Field(max_length=64, pattern=r"[A-Z0-9][A-Z0-9._/-]{0,63}",
+                 message=N_("Use letters, digits, dots, dashes and slashes.")),
+    "name": Field(max_length=300),
+    "category": Field(required=False, max_length=100),
+    "unit_price": Field(AMOUNT, required=False, min_value=0, max_value=MAX_PRICE_KOP, default=0,
+                            message=_PRICE, range_message=_PRICE),
+    "serial_pattern": Field(required=False, max_length=200),
+}
 
 
 @dataclass(frozen=True)
@@ -36,27 +49,15 @@ class ProductData:
     @classmethod
     def parse(cls, data: dict) -> ProductData:
         errors = Errors()
-        sku = str(data.get("sku") or "").strip().upper()
-        if not sku:
-            errors.add("sku", _("This field is required."))
-        elif not re.fullmatch(r"[A-Z0-9][A-Z0-9._/-]{0,63}", sku):
-            errors.add("sku", _("Use letters, digits, dots, dashes and slashes."))
-        name = str(data.get("name") or "").strip()
-        if not name:
-            errors.add("name", _("This field is required."))
-        price = parse_rubles(str(data.get("unit_price") or "0"))
-        if price is None or price > MAX_PRICE_KOP:
-            errors.add("unit_price", _("Enter a price in roubles, e.g. 45 990,00."))
-        pattern = str(data.get("serial_pattern") or "").strip()
-        if pattern:
+        values = clean(PRODUCT_FIELDS, {**data, "sku": clean_text(data.get("sku")).strip().upper()}, errors)
+        if values["serial_pattern"]:
             try:
-                re.compile(pattern)
-            except re.error:
+                re.compile(values["serial_pattern"])
+            except (re.error, RecursionError, OverflowError):
                 errors.add("serial_pattern", _("This is not a valid regular expression."))
         if errors:
             raise ValidationFailed(dict(errors))
-        return cls(sku=sku, name=name[:300], category=str(data.get("category") or "").strip()[:100],
-                   unit_price_kop=price or 0, serial_pattern=pattern)
+        return cls(unit_price_kop=values.pop("unit_price"), **values)
 
     def values(self) -> dict:
         return {"sku": self.sku, "name": self.name, "category": self.category,
@@ -107,6 +108,8 @@ async def create_job_type(actor: Actor, code: str, name: str) -> int:
         errors.add("code", _("Use letters, digits, dots and dashes."))
     if not name.strip():
         errors.add("name", _("This field is required."))
+    elif len(name.strip()) > 300:
+        errors.add("name", _("At most %(n)s characters.", n=300))
     if not errors and await JobType.exists().where(JobType.code == code):
         errors.add("code", _("A job type with this code already exists."))
     if errors:
@@ -177,9 +180,10 @@ async def resolve_item(key: str, revision: Revision | None = None) -> dict | Non
     claim submitted and every live estimate.
     """
     kind, _, raw_id = key.partition(":")
-    if not raw_id.isdigit():
+    item_id = parse_id(raw_id)
+    if item_id is None or kind not in ("p", "j"):
         return None
-    return await REFERENCE.get(revision, ("item", key), lambda: _read_item(kind, int(raw_id)))
+    return await REFERENCE.get(revision, ("item", key), lambda: _read_item(kind, item_id))
 
 
 async def _read_item(kind: str, item_id: int) -> dict | None:

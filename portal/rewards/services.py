@@ -19,7 +19,8 @@ from portal.claims.statuses import APPROVED
 from portal.claims.tables import Claim, ClaimEvent
 from portal.db import utcnow, write_transaction
 from portal.errors import NotFound, ValidationFailed
-from portal.forms import Errors
+from portal import forms as f
+from portal.i18n import N_
 from portal.i18n import gettext as _
 from portal.ledger import keys
 from portal.ledger import services as ledger
@@ -30,6 +31,23 @@ from portal.rewards.tables import RewardRule
 KINDS = ("per_unit", "percent", "fixed")
 SCOPES = ("product", "category", "job_type", "all")
 UNITS = ("points", "kop")
+
+
+MAX_RULE_VALUE = 10**12
+_WHOLE = N_("Enter a whole number above zero.")
+RULE_FIELDS = {
+    "name": f.Field(max_length=200),
+    "scope": f.Field(f.CHOICE, choices=SCOPES, required_message=N_("Choose one of the options.")),
+    "scope_value": f.Field(required=False, max_length=100),
+    "kind": f.Field(f.CHOICE, choices=KINDS, required_message=N_("Choose one of the options.")),
+    "value": f.Field(f.INT, min_value=1, max_value=MAX_RULE_VALUE, required_message=_WHOLE, message=_WHOLE,
+                     range_message=_WHOLE),
+    "unit": f.Field(f.CHOICE, choices=UNITS, required_message=N_("Choose one of the options.")),
+    "partner_id": f.Field(f.ID, required=False),
+    "partner_group": f.Field(required=False, max_length=100),
+    "valid_from": f.Field(f.DATE, required_message=N_("Enter a date.")),
+    "valid_to": f.Field(f.DATE, required=False),
+}
 
 
 @dataclass(frozen=True)
@@ -47,54 +65,24 @@ class RuleData:
 
     @classmethod
     def parse(cls, data: dict) -> RuleData:
-        errors = Errors()
-        name = str(data.get("name") or "").strip()
-        if not name:
-            errors.add("name", _("This field is required."))
-        scope = str(data.get("scope") or "")
-        if scope not in SCOPES:
-            errors.add("scope", _("Choose one of the options."))
-        scope_value = str(data.get("scope_value") or "").strip()
-        if scope != "all" and not scope_value:
+        errors = f.Errors()
+        values = f.clean(RULE_FIELDS, data, errors)
+        if values["scope"] != "all" and not values["scope_value"]:
             errors.add("scope_value", _("Say which product, category or job type."))
-        kind = str(data.get("kind") or "")
-        if kind not in KINDS:
-            errors.add("kind", _("Choose one of the options."))
-        unit = str(data.get("unit") or "")
-        if unit not in UNITS:
-            errors.add("unit", _("Choose one of the options."))
-        try:
-            value = int(str(data.get("value") or "").replace(" ", ""))
-            if value <= 0:
-                raise ValueError
-        except ValueError:
-            errors.add("value", _("Enter a whole number above zero."))
-            value = 0
-        partner = str(data.get("partner_id") or "").strip()
-        try:
-            valid_from = dt.date.fromisoformat(str(data.get("valid_from") or ""))
-        except ValueError:
-            errors.add("valid_from", _("Enter a date."))
-            valid_from = dt.date.min
-        raw_to = str(data.get("valid_to") or "").strip()
-        valid_to = None
-        if raw_to:
-            try:
-                valid_to = dt.date.fromisoformat(raw_to)
-                if valid_to < valid_from:
-                    errors.add("valid_to", _("The end is before the start."))
-            except ValueError:
-                errors.add("valid_to", _("Enter a date."))
+        if values["valid_from"] and values["valid_to"] and values["valid_to"] < values["valid_from"]:
+            errors.add("valid_to", _("The end is before the start."))
         if errors:
             raise ValidationFailed(dict(errors))
-        group = str(data.get("partner_group") or "").strip()[:100]
-        return cls(name, scope, scope_value, kind, value, unit, int(partner) if partner.isdigit() else None,
-                   group, valid_from, valid_to)
+        return cls(**values)
 
 
 async def save_rule(actor: Actor, data: RuleData, rule_key: str | None = None) -> int:
     """A new rule, or a new version of one: the current version is closed, never edited."""
+    from portal.accounts.tables import Partner
+
     async with write_transaction():
+        if data.partner_id is not None and not await Partner.exists().where(Partner.id == data.partner_id):
+            raise ValidationFailed({"partner_id": _("Choose one of the options.")})
         version = 1
         before = None
         if rule_key:

@@ -6,7 +6,7 @@ A 500 is always a bug; everything a user can cause maps to a 4xx here.
 from __future__ import annotations
 
 import logging
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
@@ -22,6 +22,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from portal.web.responses import Page
 from portal.errors import DomainError
 from portal.i18n import gettext as _
+from portal.web.helpers import safe_next
 
 log = logging.getLogger("premia.errors")
 
@@ -30,14 +31,31 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
 
 
-def _page(request: Request, status: int, title: str, message: str) -> Response:
+def _page(request: Request, status: int, title: str, message: str, back: str = "") -> Response:
     if _wants_json(request):
         return Response({"status_code": status, "detail": message}, status_code=status, media_type=MediaType.JSON)
     return Page(
         template_name="errors/error.html",
-        context={"status": status, "title": title, "message": message},
+        context={"status": status, "title": title, "message": message, "back": back},
         status_code=status,
     )
+
+
+def too_large(request: Request) -> Response:
+    """A body over the route's limit cannot be read, so its form cannot be shown again: say how much fits,
+    in the user's language, and lead back to the form (the browser's Back keeps what was typed)."""
+    handler = request.scope.get("route_handler")
+    limit = getattr(handler, "request_max_body_size", None) or 0
+    referer = urlsplit(request.headers.get("referer", ""))
+    back = safe_next(referer.path + ("?" + referer.query if referer.query else ""), default="") \
+        if referer.netloc in ("", request.url.netloc) else ""
+    if limit:
+        message = _("The files are too large: at most %(mb)s MB can be sent with one form. Use your browser's Back "
+                    "button to return to the form with what you typed, choose fewer or smaller files and send it "
+                    "again.", mb=limit // (1024 * 1024))
+    else:
+        message = _("The upload is too large.")
+    return _page(request, 413, _("Too large"), message, back=back)
 
 
 def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
@@ -71,7 +89,7 @@ def http_error(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, ValidationException):
         return _page(request, 400, _("Bad request"), _("Some of the input could not be read."))
     if exc.status_code == 413:
-        return _page(request, 413, _("Too large"), _("The upload is too large."))
+        return too_large(request)
     if exc.status_code == 429:
         return _page(request, 429, _("Too many requests"), _("Too many requests. Try again a little later."))
     if exc.status_code == 400 and "host" in str(exc.detail).lower():

@@ -6,9 +6,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from litestar import Request
+from litestar.exceptions import NotFoundException
 
 if TYPE_CHECKING:
     from portal.audit.services import Actor
+from portal.forms import parse_id
+
+MAX_PAGE = 1_000_000  # page × per page stays far inside a 64-bit OFFSET
 
 
 def client_ip(request: Request) -> str:
@@ -37,7 +41,20 @@ def safe_next(target: str | None, default: str = "/dashboard") -> str:
 
 
 def page_number(raw: str | int | None) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except (TypeError, ValueError):
+    """``?page=``: page 1 for nothing or junk, a 404 past any page that can exist."""
+    text = str(raw if raw is not None else "").strip()
+    if not (text.isascii() and text.isdigit()):
         return 1
+    if len(text) > 7 or int(text) > MAX_PAGE:
+        raise NotFoundException()
+    return max(1, int(text))
+
+
+def query_id(raw: str | None) -> int | None:
+    """An id in a query string (a filter): None when not given, a 404 when it cannot exist."""
+    if not raw:
+        return None
+    value = parse_id(raw)
+    if value is None:
+        raise NotFoundException()
+    return value

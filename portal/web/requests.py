@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from litestar import Request
 from litestar.connection.base import empty_receive, empty_send
+from litestar.datastructures import FormMultiDict
 from litestar.plugins.htmx import HTMXDetails, HTMXRequest
-from litestar.types import Receive, Scope, Send
+from litestar.types import Empty, Receive, Scope, Send
+
+from portal.forms import clean_text
 
 
 class PortalRequest(HTMXRequest):
@@ -29,3 +32,12 @@ class PortalRequest(HTMXRequest):
     @property  # type: ignore[override]
     def htmx(self) -> HTMXDetails:
         return HTMXDetails(self)
+
+    async def form(self) -> FormMultiDict:
+        """The form with every text value cleaned (``portal.forms.clean_text``): no handler or service ever
+        reads a NUL byte, a control character or an unbounded value. Files are left as they are."""
+        if self._form is Empty:
+            raw = await super().form()
+            self._form = FormMultiDict([(key, clean_text(value) if isinstance(value, str) else value)
+                                        for key, value in raw.multi_items()])
+        return self._form

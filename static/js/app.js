@@ -5,6 +5,27 @@
   document.addEventListener("focusin", function (event) {
     if (event.target.matches && event.target.matches("input.copy")) { event.target.select(); }
   });
+  // Files over the form's limit: say so before sending, so the form and what was typed stay on the page
+  // (the server would refuse the whole body and could not show the form again).
+  document.addEventListener("submit", function (event) {
+    var form = event.target, limit = Number(form.getAttribute && form.getAttribute("data-max-bytes"));
+    if (!limit) { return; }
+    var total = 0;
+    form.querySelectorAll("input[type=file]").forEach(function (input) {
+      Array.prototype.forEach.call(input.files || [], function (file) { total += file.size; });
+    });
+    if (total <= limit) { return; }
+    event.preventDefault();
+    var note = form.querySelector(".too-large");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "field-error too-large";
+      note.setAttribute("role", "alert");
+      var last = form.querySelectorAll("input[type=file]");
+      last[last.length - 1].insertAdjacentElement("afterend", note);
+    }
+    note.textContent = form.getAttribute("data-too-large");
+  });
   // Close the phone menu after navigating through htmx.
   document.addEventListener("htmx:afterSettle", function () {
     document.querySelectorAll("details.menu[open]").forEach(function (d) { d.removeAttribute("open"); });

@@ -16,7 +16,7 @@ from portal.notifications.tables import Notification
 from portal.periods import payouts
 from portal.periods import services as periods
 from portal.periods.close import close_period
-from portal.periods.tables import PayoutEvent, PayoutLine, Period
+from portal.periods.tables import PayoutEvent, PayoutLine
 from tests import factories as f
 from tests.periods.world import finished_period
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from piccolo.conf.apps import Finder
 
-from portal.db import is_sqlite, read, write
+from portal.db import is_sqlite, write
 from portal.revisions import services as revisions
 from portal.revisions import triggers
 from portal.revisions.registry import TABLES, Exempt, Partner, partner

@@ -18,7 +18,7 @@ from portal.audit.services import SYSTEM
 from portal.ledger import services as ledger
 from portal.periods.close import close_period
 from tests import factories as f
-from tests.catalog.helpers import give_points, order, prize
+from tests.catalog.helpers import give_points, prize
 from tests.periods.world import finished_period
 
 LINK = '=HYPERLINK("http://x")'
