@@ -1,6 +1,13 @@
 // Premia's own small script. Everything works without it; it only adds comfort.
 (function () {
   "use strict";
+  // The CSRF token htmx sends: the one in the page as it is now. <body hx-headers> is rendered with the first
+  // page, and a boosted navigation swaps the body's content, not its attributes; after a login renews the
+  // token, the header would carry the old one (403). Every page's footer form holds the current token.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var field = document.querySelector("footer input[name=_csrf_token]");
+    if (field && field.value) { event.detail.headers["x-csrftoken"] = field.value; }
+  });
   // Select the whole one-time link or token when tapped, ready to copy.
   document.addEventListener("focusin", function (event) {
     if (event.target.matches && event.target.matches("input.copy")) { event.target.select(); }
