@@ -149,7 +149,7 @@ async def render_images(uploads: list[bytes]) -> list[dict]:
         for data in uploads:
             done.append(await anyio.to_thread.run_sync(_render_sync, data, cap))
     except BaseException:
-        remove_rendered(done)
+        await anyio.to_thread.run_sync(remove_rendered, done)  # S3: network calls, off the loop
         raise
     return done
 
@@ -177,7 +177,7 @@ async def save_prize_with_images(actor: Actor, data: PrizeData, uploads: list[by
             pid, created = await save_prize(actor, data, prize_id)
             added = await attach_images(actor, pid, rendered) if rendered else 0
     except BaseException:
-        remove_rendered(rendered)
+        await anyio.to_thread.run_sync(remove_rendered, rendered)  # S3: network calls, off the loop
         raise
     return pid, created, added
 
@@ -189,7 +189,7 @@ async def add_images(actor: Actor, prize_id: int, uploads: list[bytes]) -> int:
     try:
         return await attach_images(actor, prize_id, rendered)
     except BaseException:
-        remove_rendered(rendered)
+        await anyio.to_thread.run_sync(remove_rendered, rendered)  # S3: network calls, off the loop
         raise
 
 

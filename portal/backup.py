@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 
 class BackupFailed(RuntimeError):
@@ -90,13 +91,23 @@ def restore_sqlite(backup: Path, database: Path) -> None:
     _copy_sqlite(backup, database)
 
 
+def _libpq_env(url: str) -> dict[str, str]:
+    parts = urlsplit(url)
+    env = {"PGHOST": parts.hostname or "", "PGPORT": str(parts.port or 5432),
+           "PGDATABASE": unquote(parts.path.lstrip("/")), "PGUSER": unquote(parts.username or "")}
+    if parts.password:
+        env["PGPASSWORD"] = unquote(parts.password)
+    return {k: v for k, v in env.items() if v}
+
+
 def backup_postgres(url: str, target: Path) -> BackupResult:
     if shutil.which("pg_dump") is None:
         raise BackupFailed("pg_dump is not installed (Debian: postgresql-client)")
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}", url],
-                          capture_output=True, text=True)
+    # The connection goes through libpq's environment, never the command line (`ps` would show a password).
+    done = subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={tmp}"],
+                          capture_output=True, text=True, env={**os.environ, **_libpq_env(url)})
     if done.returncode != 0:
         tmp.unlink(missing_ok=True)
         raise BackupFailed(done.stderr.strip() or "pg_dump failed")

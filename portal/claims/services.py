@@ -141,6 +141,12 @@ def _process_photos(photos: list[bytes]) -> list[images.ProcessedImage]:
     return done
 
 
+async def _discard(done: list[images.ProcessedImage]) -> None:
+    """Photos written but not recorded: removed in a worker thread (with S3 each delete is a network call)."""
+    if done:
+        await anyio.to_thread.run_sync(_remove_files, done)
+
+
 def _remove_files(done: list[images.ProcessedImage]) -> None:
     images.remove(MEDIA_FOLDER, [name for p in done for name in (p.display.name, p.thumb.name)])
 
@@ -182,7 +188,7 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
     try:
         claim_id, created = await _insert(actor, form, item, processed, ip)
     except Exception as exc:
-        _remove_files(processed)
+        await _discard(processed)
         if "reporting period closed" in str(exc):  # the period closed since this request began
             await _refuse_closed_date(form.sold_on)
         if is_unique_violation(exc):
@@ -195,7 +201,7 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
                                                      serial=serial)}) from exc
         raise
     if not created:
-        _remove_files(processed)
+        await _discard(processed)
     return Submitted(claim_id, created)
 
 
@@ -357,7 +363,7 @@ async def resubmit(actor: CurrentUser, claim_id: int, comment: str, photos: list
                              audit_after={"comment": comment, "photos": len(processed)})
             await _attach_photos(claim_id, processed)
     except Exception:
-        _remove_files(processed)
+        await _discard(processed)
         raise
 
 
@@ -403,7 +409,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
             await audit.record(actor.actor(ip), "claim.edited", "claim", claim_id,
                                before={k: current[k] for k in fields}, after=fields)
     except Exception as exc:
-        _remove_files(processed)
+        await _discard(processed)
         if is_unique_violation(exc) and "serial" in str(exc):
             raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                                  serial=form.serials[0])}) from exc
