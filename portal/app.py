@@ -140,7 +140,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Litestar 2.25 compares the Host header with its port (upstream issue 4869): a server reached on a
         # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
         allowed_hosts=AllowedHostsConfig(allowed_hosts=settings.security.allowed_hosts, www_redirect=False),
-        middleware=[prometheus_config().middleware, AuthMiddleware(session_cookie_name(settings)),
+        middleware=[*([prometheus_config().middleware] if settings.app.metrics else []),
+                    AuthMiddleware(session_cookie_name(settings)),
                     InputMiddleware()],
         compression_config=compression_config() if settings.app.compression else None,
         csrf_config=CSRFConfig(

@@ -45,6 +45,9 @@ _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _AMOUNT_CHARS = re.compile(r"[0-9.,'+\- \xa0\u202f\u2009₽]{1,40}")
 _SPACES = re.compile("[ \xa0\u202f\u2009']")
 _PLAIN_AMOUNT = re.compile(r"[+-]?[0-9]{1,15}([.,][0-9]+)?")
+# The form each language's pages write a sum in, read without Babel (~30 µs a call): whole units, or one
+# decimal sign of the language and at most two decimals. Anything else goes through Babel as before.
+_OWN_AMOUNT = {"ru": re.compile(r"([0-9]{1,15})(?:,([0-9]{1,2}))?"), "en": re.compile(r"([0-9]{1,15})(?:\.([0-9]{1,2}))?")}
 
 
 def clean_text(value: Any, *, multiline: bool = True, limit: int = MAX_TEXT) -> str:
@@ -94,9 +97,15 @@ def parse_amount(raw: Any, *, places: int = 2, locale: str | None = None, signed
     text = _SPACES.sub("", text)  # spaces only ever group digits
     if not signed and text[:1] in "+-":
         return None
+    language = str(locale or get_locale())
+    own = _OWN_AMOUNT.get(language[:2])
+    if own is not None and (match := own.fullmatch(text)) and places >= len(match.group(2) or ""):
+        whole, decimals = match.group(1), match.group(2) or ""
+        minor = int(whole) * 10 ** places + int((decimals + "0" * places)[:places] or 0)
+        return minor if minor <= MAX_INT else None
     value: Decimal | None = None
     try:
-        value = parse_decimal(text, locale or get_locale(), strict=True)
+        value = parse_decimal(text, language, strict=True)
     except (NumberFormatError, InvalidOperation, ValueError):
         if _PLAIN_AMOUNT.fullmatch(text):  # one "," or "." as the decimal sign, whatever the language
             value = Decimal(text.replace(",", "."))
