@@ -177,6 +177,7 @@ def build_layout(work: Path) -> Layout:
         # and the name its health checks send
         "PREMIA_ALLOWED_HOSTS": f"127.0.0.1:{lb_port},localhost",
         "PREMIA_SCHEDULER_IN_APP": "true",
+        "PREMIA_METRICS": "true",
         "PREMIA_MEDIA_BACKEND": "s3",
         "PREMIA_S3_ENDPOINT": layout.s3_url,
         "PREMIA_S3_BUCKET": "premia-soak",

@@ -18,6 +18,7 @@ _VAR = Path(tempfile.mkdtemp(prefix="premia-test-"))
 os.environ["PREMIA_VAR_DIR"] = str(_VAR)
 os.environ["PREMIA_COOKIE_SECURE"] = "false"
 os.environ["PREMIA_ALLOWED_HOSTS"] = "testserver.local,testserver,127.0.0.1,localhost"
+os.environ["PREMIA_METRICS"] = "true"  # /metrics is tested (tests/web/test_probes.py)
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-use-0123456789")
 _PG_URL = os.environ.get("PREMIA_TEST_DATABASE_URL") or ""
 if _PG_URL:
