@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from piccolo.engine import engine_finder
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-from portal.db.hooks import has_hooks, run_after_commit
-from portal.db.postgres import LoopPostgresEngine, PostgresWrite
+from portal.db.hooks import AfterCommit, has_hooks
+from portal.db.postgres import LoopPostgresEngine
 from portal.db.sqlite import PooledSQLiteEngine
 
 if TYPE_CHECKING:
@@ -58,20 +58,5 @@ def write_transaction():
     db = engine()
     if isinstance(db, SQLiteEngine):
         txn = db.transaction(transaction_type=TransactionType.immediate)
-        return _SQLiteWrite(db, txn) if has_hooks() else txn  # no hooks (the usual case): no wrapper
-    return PostgresWrite(db)
-
-
-class _SQLiteWrite:
-    def __init__(self, db: SQLiteEngine, txn) -> None:
-        self._outermost = db.current_transaction.get() is None
-        self._txn = txn
-
-    async def __aenter__(self):
-        return await self._txn.__aenter__()
-
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        result = await self._txn.__aexit__(exception_type, exception, traceback)
-        if self._outermost and exception is None:
-            await run_after_commit()
-        return result
+        return AfterCommit(db, txn) if has_hooks() else txn  # no hooks (the usual case): no wrapper
+    return AfterCommit(db, db.transaction())

@@ -34,3 +34,20 @@ async def run_after_commit() -> None:
             await fn()
         except Exception:  # noqa: BLE001 - the transaction is committed; a hook's failure must not undo that answer
             log.warning("after-commit hook %r failed", fn, exc_info=True)
+
+
+class AfterCommit:
+    """A Piccolo transaction that, when it is the outermost one and commits, then runs the hooks."""
+
+    def __init__(self, db, txn) -> None:
+        self._outermost = db.current_transaction.get() is None
+        self._txn = txn
+
+    async def __aenter__(self):
+        return await self._txn.__aenter__()
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        result = await self._txn.__aexit__(exception_type, exception, traceback)
+        if self._outermost and exception is None:
+            await run_after_commit()
+        return result

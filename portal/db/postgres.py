@@ -9,7 +9,6 @@ import asyncio
 
 from piccolo.engine.postgres import PostgresEngine
 
-from portal.db.hooks import run_after_commit
 
 
 class LoopPostgresEngine(PostgresEngine):
@@ -40,21 +39,3 @@ class LoopPostgresEngine(PostgresEngine):
             pools.pop(loop_id, None)
         else:
             pools[loop_id] = value
-
-
-class PostgresWrite:
-    """Piccolo's PostgreSQL transaction, then (outermost only, after a commit) the after-commit hooks
-    (portal.db.hooks: the data revision flush of portal.revisions is one)."""
-
-    def __init__(self, db: PostgresEngine) -> None:
-        self._outermost = db.current_transaction.get() is None
-        self._txn = db.transaction()
-
-    async def __aenter__(self):
-        return await self._txn.__aenter__()
-
-    async def __aexit__(self, exception_type, exception, traceback) -> bool:
-        result = await self._txn.__aexit__(exception_type, exception, traceback)
-        if self._outermost and exception is None:
-            await run_after_commit()
-        return result
