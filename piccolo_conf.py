@@ -22,6 +22,7 @@ APP_REGISTRY = AppRegistry(
         "portal.periods.piccolo_app",
         "portal.plans.piccolo_app",
         "catalog.piccolo_app",
+        "portal.gamification.piccolo_app",
         "scheduler.piccolo_app",
         "portal.revisions.piccolo_app",
     ]

@@ -20,13 +20,14 @@ from pathlib import Path
 
 import anyio.to_thread
 
+from catalog.events import OrderPlaced
 from catalog.forms import Delivery, PrizeData
 from catalog.statuses import (AWAITING, CANCELLED, COMPANY_CANCELLABLE, CONFIRMED, DELIVERED, MOVES,  # noqa: F401
                               PARTNER_CANCELLABLE, PLACED, SHIPPED, STATUS_LABELS)
 from catalog.tables import (CartLine, DeliveryProfile, OrderEvent, OrderLine, OrderPolicy, PrizeOrder, Prize,
                             PrizeImage, PrizeVariant)
 from portal.accounts.services import CurrentUser
-from portal import workflow
+from portal import events, workflow
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import company_today, is_sqlite, is_unique_violation, read as db_read, utcnow, write_transaction
@@ -500,6 +501,7 @@ async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery
             "recipient = excluded.recipient", user.id, delivery.address, delivery.phone, delivery.recipient)
         await audit.record(user.actor(ip), "order.placed", "prize_order", order_id,
                            after={"status": status, "points": total, "lines": len(wants)})
+        await events.publish(OrderPlaced(order_id=order_id, partner_id=user.partner_id, user_id=user.id, points=total))
         await notify_partner(user.partner_id, f"order.{status}", NOTICES[status],
                              {"order": order_id, "points": total}, link=f"/catalog/orders/{order_id}")
     return order_id

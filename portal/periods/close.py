@@ -23,7 +23,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from portal import workflow
+from portal import events, workflow
 from portal.accounts.tables import Partner
 from portal.audit import services as audit
 from portal.audit.services import Actor
@@ -36,6 +36,7 @@ from portal.locks import exclusive
 from portal.periods import acts as act_layout
 from portal.periods import services as periods
 from portal.periods.calc import Span, parse_code
+from portal.periods.events import PeriodClosed
 from portal.periods.tables import Act, Period
 from portal.periods.slots import plans
 from portal.settings import get_settings
@@ -259,6 +260,7 @@ async def close_period(code: str, actor: Actor, progress: Progress | None = None
             await periods.set_status(actor, code, "finish", values={
                 Period.closed_at: utcnow(), Period.close_stage: "closed", Period.close_error: ""}, audit_after={
                 "bonuses": bonuses, "payable": payable, "acts": written, "register_lines": lines})
+            await events.publish(PeriodClosed(code=code, actor_id=actor.id))
         if progress:
             progress("closed", 1, 1)
         return CloseResult(code, False, bonuses, payable, written, lines)

@@ -14,6 +14,7 @@ APP_CONFIG = AppConfig(
         "portal.accounts.piccolo_app", "portal.products.piccolo_app", "portal.claims.piccolo_app",
         "portal.ledger.piccolo_app", "portal.rewards.piccolo_app", "portal.periods.piccolo_app",
         "portal.plans.piccolo_app", "catalog.piccolo_app",
+        "portal.gamification.piccolo_app",
     ],
     commands=[],
 )

@@ -102,6 +102,11 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "prize_order": partner("partner"),
     "prize_order_line": exempt("order pages only, not kept; the order's totals are on prize_order"),
     "prize_order_event": exempt("an order's history is on its own page, not kept"),
+    # gamification
+    "game_tier": REFERENCE,
+    "game_partner_tier": partner("partner"),
+    "game_division": REFERENCE,
+    "game_division_member": partner("partner"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions

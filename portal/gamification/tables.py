@@ -1,0 +1,56 @@
+"""The game layer's tables. Only portal.gamification writes them.
+
+Shared by every part of the game: the tier ladder and each partner's tier, and the league divisions with
+their members. Badges, streaks and contests add their own tables below.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from portal.accounts.tables import Partner
+
+
+class Tier(Table, tablename="game_tier"):
+    """One step of the tier ladder (Bronze, Silver, Gold, Platinum by default); an admin edits them."""
+
+    code = Varchar(length=40, unique=True, help_text="Stable code, e.g. gold; catalogue min_tier names it")
+    name_ru = Varchar(length=100)
+    name_en = Varchar(length=100)
+    position = Integer(default=0, help_text="0 is the lowest tier")
+    threshold_points = BigInt(default=0, help_text="Points earned over 12 rolling months to reach it")
+    multiplier_bp = Integer(default=10000, help_text="Accrual multiplier in basis points: 11000 is ×1.1")
+    colour = Varchar(length=7, default="#b08d57", help_text="#rrggbb")
+    benefits_ru = Text(default="")
+    benefits_en = Text(default="")
+
+
+class PartnerTier(Table, tablename="game_partner_tier"):
+    """A partner's current tier and the rolling sum it rests on (kept in the approvals' transactions)."""
+
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, unique=True)
+    tier = Varchar(length=40, default="", help_text="Tier.code; empty: below the first threshold")
+    earned_12m = BigInt(default=0, help_text="Points earned over the last 12 months at the last update")
+    since = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Division(Table, tablename="game_division"):
+    """One league division for a season (a period): partners of similar size compete inside it."""
+
+    period = Varchar(length=10, index=True, help_text="Period code the division plays in, e.g. 2026-11")
+    level = Integer(default=0, help_text="0 is the top league; larger numbers are lower leagues")
+    number = Integer(default=1, help_text="Several divisions may share a level")
+    name = Varchar(length=100, default="")
+
+
+class DivisionMember(Table, tablename="game_division_member"):
+    """A partner's place in a division for a season."""
+
+    key = Varchar(length=40, unique=True, help_text='"<period>:<partner>": one division per partner per season')
+    division = ForeignKey(references=Division, on_delete=OnDelete.cascade, index=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=10, index=True)
+    moved = Varchar(length=10, default="", help_text="up | down | '' : how the partner got here")
