@@ -349,6 +349,16 @@ async def _restore_lots(reversed_transfer_id: int, transfer_id: int) -> int:
     return restored
 
 
+async def _locked_balance(debit_account: int, credit_account: int) -> int:
+    """The credit account's balance, read under the lock the reversal will post under. On PostgreSQL both
+    accounts are locked now, in id order as ``_select_accounts`` does, so the amount taken back is computed
+    from a balance nobody can spend meanwhile (and two reversals never deadlock)."""
+    lock = "" if is_sqlite() else " ORDER BY id FOR UPDATE"
+    rows = await write(f"SELECT id, balance FROM ledger_account WHERE id IN ({{}}, {{}}){lock}",
+                       debit_account, credit_account)
+    return next(r["balance"] for r in rows if r["id"] == credit_account)
+
+
 async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, allow_shortfall: bool = False,
                   cap: int | None = None) -> Posted:
     """Correct a transfer with its opposite. With ``allow_shortfall`` a partner balance that cannot
@@ -357,16 +367,20 @@ async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, al
         original = await Transfer.select(
             Transfer.all_columns(), Transfer.debit_account.partner.as_alias("debit_partner"),
             Transfer.debit_account.code.as_alias("debit_code"), Transfer.credit_account.partner.as_alias("credit_partner"),
-            Transfer.credit_account.code.as_alias("credit_code"), Transfer.credit_account.balance.as_alias("credit_balance"),
+            Transfer.credit_account.code.as_alias("credit_code"),
             Transfer.credit_account.non_negative.as_alias("credit_guarded"),
         ).where(Transfer.id == transfer_id).first()
         if original is None:
             raise NotFound()
         if original["reverses"] is not None:
             raise NotReversible()
+        done = await Transfer.select(Transfer.id, Transfer.amount).where(Transfer.reverses == transfer_id).first()
+        if done is not None:  # a retry answers like the first: same reversal, whatever the balance is now
+            return Posted(done["id"], False, done["amount"])
         amount = original["amount"]
         if allow_shortfall and original["credit_guarded"]:
-            amount = min(amount, original["credit_balance"], amount if cap is None else cap)
+            balance = await _locked_balance(original["debit_account"], original["credit_account"])
+            amount = min(amount, balance, amount if cap is None else cap)
         key = keys.reversal(transfer_id)
         posted = None
         if amount > 0:
@@ -374,6 +388,8 @@ async def reverse(transfer_id: int, reason: str, actor_id: int | None = None, al
                                     (original["debit_partner"], original["debit_code"]), amount,
                                     kind="reversal", detail={"reason": reason, "reverses": transfer_id},
                                     actor_id=actor_id, reverses=transfer_id)
+            if not posted.created:  # reversed meanwhile (SQLite never gets here: the write lock is held)
+                return posted
         short = original["amount"] - amount
         if short:
             if posted is None:  # nothing left to take back: a zero reversal is not a transfer, so record it all

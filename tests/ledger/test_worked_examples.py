@@ -189,3 +189,18 @@ async def test_a_batch_may_spend_points_an_earlier_transfer_of_the_same_batch_ma
         await post_batch([Spec("order:2:reserve", (partner, ledger.AVAILABLE), (partner, "points_reserved"), 71,
                                "reserve")])
     assert await Transfer.count() == 2 and (await ledger.verify()).ok
+
+
+async def test_a_retried_refund_with_a_shortfall_answers_like_the_first_and_records_the_shortfall_once():
+    partner = await f.partner()
+    await _earn_available(partner, 100, "claim:1")
+    release = await Transfer.select().where(Transfer.kind == "release").first()
+    await ledger.reserve("order:1", partner, 80)
+    await ledger.post_reservation("order:1")
+    first = await ledger.reverse(release["id"], "claim cancelled after payout", allow_shortfall=True)
+    await ledger.adjust(partner, "points", 50, "goodwill", actor_id=None, cause="adj:1")  # the balance moves meanwhile
+    again = await ledger.reverse(release["id"], "claim cancelled after payout", allow_shortfall=True)
+    assert (again.id, again.created, again.amount) == (first.id, False, 20)
+    assert [s["amount"] for s in await Shortfall.select()] == [80]
+    assert await ledger.balance(partner, "points_available") == 50
+    assert (await ledger.verify()).ok
