@@ -11,7 +11,7 @@ Design overview (after django-hordak and Formance):
   Replaying a cause returns the transfer it made; the same key with a different amount or accounts is a
   KeyConflict.
 - One posting path: transfer() is a batch of one, post_batch() many; both go through _post(), which
-  locks the accounts (PostgreSQL: FOR UPDATE in id order; SQLite: the IMMEDIATE transaction), finds the
+  locks the accounts (PostgreSQL: FOR UPDATE in owner-key order; SQLite: the IMMEDIATE transaction), finds the
   causes already recorded, checks every balance, and only then inserts the transfers, moves the cached
   balances and keeps the lots, with a handful of statements per 500 transfers.
 - Partner accounts never go below zero: the whole posting is refused (InsufficientFunds) before anything
@@ -176,12 +176,12 @@ def _check_amounts(specs: list[Spec]) -> None:
 
 
 async def _select_accounts(owner_keys: list[str]) -> dict[str, dict]:
-    """Account rows by owner key. On PostgreSQL locked, in id order (so two postings never deadlock), and read
-    after the lock: the balances checked are the ones the UPDATE will change. SQLite: the IMMEDIATE
-    transaction already holds the database's write lock."""
-    lock = "" if is_sqlite() else " ORDER BY id FOR UPDATE"
+    """Account rows by owner key. On PostgreSQL locked in owner-key order, across the chunks of a big batch too
+    (so two postings never deadlock), and read after the lock: the balances checked are the ones the UPDATE
+    will change. SQLite: the IMMEDIATE transaction already holds the database's write lock."""
+    lock = "" if is_sqlite() else " ORDER BY owner_key FOR UPDATE"
     rows: dict[str, dict] = {}
-    for chunk in _chunks(owner_keys):
+    for chunk in _chunks(sorted(owner_keys)):
         for row in await write("SELECT id, owner_key, code, unit, balance, non_negative FROM ledger_account "
                                f"WHERE owner_key IN ({_marks(len(chunk))})" + lock, *chunk):
             rows[row["owner_key"]] = row
@@ -351,9 +351,9 @@ async def _restore_lots(reversed_transfer_id: int, transfer_id: int) -> int:
 
 async def _locked_balance(debit_account: int, credit_account: int) -> int:
     """The credit account's balance, read under the lock the reversal will post under. On PostgreSQL both
-    accounts are locked now, in id order as ``_select_accounts`` does, so the amount taken back is computed
+    accounts are locked now, in owner-key order as ``_select_accounts`` does, so the amount taken back is computed
     from a balance nobody can spend meanwhile (and two reversals never deadlock)."""
-    lock = "" if is_sqlite() else " ORDER BY id FOR UPDATE"
+    lock = "" if is_sqlite() else " ORDER BY owner_key FOR UPDATE"
     rows = await write(f"SELECT id, balance FROM ledger_account WHERE id IN ({{}}, {{}}){lock}",
                        debit_account, credit_account)
     return next(r["balance"] for r in rows if r["id"] == credit_account)

@@ -65,3 +65,29 @@ async def test_one_key_posted_at_once_on_unrelated_accounts_makes_one_transfer_a
     assert await Transfer.count().where(Transfer.kind == "reserve") == 1
     assert await ledger.balance(a, "points_reserved") + await ledger.balance(b, "points_reserved") == 10
     assert (await ledger.verify()).ok
+
+
+async def test_two_big_batches_over_the_same_accounts_in_opposite_orders_both_post(monkeypatch):
+    """A batch locks its accounts 500 at a time; in one order across the chunks, two batches that share
+    accounts (and no company account that would line them up first) wait for each other instead of
+    deadlocking: on PostgreSQL, locking each chunk in its own order aborted one of them."""
+    partners = [await f.partner() for _ in range(600)]
+    await ledger.post_batch([ledger.Spec(f"earn:{p}", (None, "cash_issued"), (p, "cash_pending"), 10, "accrual")
+                             for p in partners])
+
+    def batch(tag: str, order: list[int]) -> list[ledger.Spec]:
+        return [ledger.Spec(f"{tag}:{p}", (p, "cash_pending"), (p, "cash_payable"), 5, "payable") for p in order]
+
+    real_write = ledger.write
+
+    async def pause_after_locking(sql: str, *args):  # lets the other batch take its first chunk meanwhile
+        rows = await real_write(sql, *args)
+        if "FOR UPDATE" in sql:
+            await asyncio.sleep(0.2)
+        return rows
+
+    monkeypatch.setattr(ledger, "write", pause_after_locking)
+    await asyncio.gather(ledger.post_batch(batch("up", partners)), ledger.post_batch(batch("down", partners[::-1])))
+    assert {await ledger.balance(p, "cash_payable") for p in (partners[0], partners[300], partners[-1])} == {10}
+    assert {await ledger.balance(p, "cash_pending") for p in (partners[0], partners[-1])} == {0}
+    assert (await ledger.verify()).ok
