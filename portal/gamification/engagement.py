@@ -75,7 +75,7 @@ async def active() -> Section:
     return Section("active", _("Active partners"),
                    _("Partners with at least one approved registration that earned points in the period, out of "
                      "the active partners now."),
-                   [_("Period"), _("Active partners"), _("All partners"), _("Share, %")], rows, bars)
+                   [_("Period"), _("Active partners"), _("All partners"), _("Share of partners")], rows, bars)
 
 
 async def tiers() -> Section:
@@ -100,7 +100,7 @@ async def tiers() -> Section:
         rows.append([_("No tier"), 0, counts[""], round(counts[""] * 100 / total, 1) if total else 0.0])
         bars.append(Bar(_("No tier"), counts[""], "#999999"))
     return Section("tiers", _("Tier distribution"), _("Active partners on each tier now."),
-                   [_("Tier"), _("Threshold, points"), _("Partners"), _("Share, %")], rows, bars)
+                   [_("Tier"), _("Threshold, points"), _("Partners"), _("Share of partners")], rows, bars)
 
 
 async def moves() -> Section:
