@@ -177,6 +177,8 @@ async def test_the_multiplier_shows_in_why_this_amount_and_in_the_estimate(clien
     await f.login(client, await f.email_of(dealer_id))
     history = (await client.get("/points")).text
     assert "×1,1 для уровня «Золото»" in history
+    claim_page = (await client.get(f"/claims/{claim_id}")).text
+    assert 'data-accrual="2200"' in claim_page and "×1,1 для уровня «Золото»" in claim_page
     form = f.claim_form(product_id, quantity="1")
     estimate = await client.get("/claims/earn", params={k: form[k] for k in ("item", "quantity", "amount", "sold_on")})
     assert 'data-points="1100"' in estimate.text and "×1,1 для уровня «Золото»" in estimate.text
