@@ -27,6 +27,7 @@ def wire() -> None:
     from portal.web import auth, templating
     from scheduler import labels as scheduler_labels
     from catalog import slots as catalog_slots
+    from portal.accounts import slots as accounts_slots
     from portal.gamification import labels as game_labels
     from portal.gamification import services as game
     from portal.gamification import tiers
@@ -51,6 +52,7 @@ def wire() -> None:
     periods_slots.plans.fill(plans)
     claims_slots.estimate.fill(dashboard.estimate)
     rewards_slots.tier_boost.fill(tiers.boost)
+    accounts_slots.partner_tiers.fill(tiers.tiers_for)
     catalog_slots.tier_gate.fill(tiers.gate)
     if ("tiers/_panel.html", tiers.panel) not in game.PANELS:
         game.PANELS.append(("tiers/_panel.html", tiers.panel))

@@ -422,3 +422,22 @@ async def save_tier(actor, code: str, data) -> None:
                  "benefits_en": data.benefits_en}
         await Tier.update({getattr(Tier, k): v for k, v in after.items()}).where(Tier.code == code)
         await audit.record(actor, "tier.updated", "tier", code, before={k: current[k] for k in after}, after=after)
+
+
+async def tiers_for(partner_ids: list[int]) -> dict[int, dict]:
+    """Each partner's tier (the base tier for those without a row) and their kept 12-month sum, for the
+    partner pages and lists: two queries whatever the number of partners."""
+    if not partner_ids:
+        return {}
+    tiers = await ladder()
+    codes = by_code(tiers)
+    rows = {r["partner"]: r for r in await PartnerTier.select(
+        PartnerTier.partner, PartnerTier.tier, PartnerTier.earned_12m).where(PartnerTier.partner.is_in(list(partner_ids)))}
+    fallback = base(tiers)
+    shown = {}
+    for pid in partner_ids:
+        row = rows.get(pid)
+        tier = codes.get(row["tier"]) if row else fallback
+        if tier is not None:
+            shown[pid] = dict(tier, earned_12m=row["earned_12m"] if row else 0)
+    return shown

@@ -118,3 +118,16 @@ async def test_the_engagement_page_draws_each_section_and_exports_it(client):
     active = (await client.get("/manage/engagement/active/export/xlsx"))
     assert active.status_code == 200 and active.content[:2] == b"PK"
     assert (await client.get("/manage/engagement/nothing/export/csv")).status_code == 404
+
+
+async def test_the_partner_pages_show_the_tier(client):
+    gold, newcomer = await f.partner(), await f.partner()
+    await make_gold(gold)
+    await f.login_as(client, Role.ADMIN)
+    card = (await client.get(f"/admin/partners/{gold}")).text
+    assert 'data-tier="gold"' in card and 'data-earned="60000"' in card
+    listing = (await client.get("/admin/partners/")).text
+    assert 'data-tier="gold"' in listing and 'data-tier="bronze"' in listing
+    await f.login_as(client, Role.MANAGER)
+    managed = (await client.get("/manage/partners/?status=active")).text
+    assert 'data-tier="gold"' in managed
