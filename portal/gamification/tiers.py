@@ -227,23 +227,31 @@ async def on_approval_revoked(event) -> None:
 
 async def refresh(partner_id: int, upgrade: bool = True) -> dict | None:
     """Keep the partner's 12-month sum on their tier row, and move them up at once if it reaches a higher
-    tier. Returns the move made, if any. Never moves down (that is the close's job)."""
-    await ensure_ladder()
-    tiers = await ladder()
-    total = await earned_12m(partner_id)
+    tier. Returns the move made, if any. Never moves down (that is the close's job). Three statements: the
+    ladder, the row (created or locked), and the sum written back."""
+    tiers = await Tier.select().order_by(Tier.position)
+    if not tiers:
+        await ensure_ladder()
+        tiers = await Tier.select().order_by(Tier.position)
     now = utcnow()
+    first, last = window(month_of(company_today()))
+    # The row first: its lock orders two approvals of one partner (PostgreSQL), so the sum read after it
+    # sees the other's committed credit and neither misses an upgrade their points make together.
     await PartnerTier.raw(
-        "INSERT INTO game_partner_tier (partner, tier, earned_12m, since, updated_at) VALUES ({}, {}, {}, {}, {}) "
-        "ON CONFLICT (partner) DO UPDATE SET earned_12m = excluded.earned_12m, updated_at = excluded.updated_at",
-        partner_id, (base(tiers) or {}).get("code", ""), total, now, now)
+        "INSERT INTO game_partner_tier (partner, tier, earned_12m, since, updated_at) VALUES ({}, {}, 0, {}, {}) "
+        "ON CONFLICT (partner) DO UPDATE SET updated_at = excluded.updated_at",
+        partner_id, (base(tiers) or {}).get("code", ""), now, now)
+    row = (await PartnerTier.raw(
+        "UPDATE game_partner_tier SET earned_12m = (SELECT COALESCE(SUM(points), 0) FROM game_tier_earned "
+        "WHERE partner = {} AND month >= {} AND month <= {}) WHERE partner = {} RETURNING tier, earned_12m",
+        partner_id, first, last, partner_id))[0]
     if not upgrade:
         return None
-    current = (await tier_of([partner_id]))[partner_id]
-    reached = qualified(tiers, total)
-    held = by_code(tiers).get(current)
+    reached = qualified(tiers, int(row["earned_12m"]))
+    held = by_code(tiers).get(row["tier"])
     if reached is None or (held is not None and reached["position"] <= held["position"]):
         return None
-    return await _move(partner_id, current, reached, "up", _period_code())
+    return await _move(partner_id, row["tier"], reached, "up", _period_code())
 
 
 def _period_code(day: dt.date | None = None) -> str:

@@ -182,3 +182,18 @@ async def test_the_multiplier_shows_in_why_this_amount_and_in_the_estimate(clien
     form = f.claim_form(product_id, quantity="1")
     estimate = await client.get("/claims/earn", params={k: form[k] for k in ("item", "quantity", "amount", "sold_on")})
     assert 'data-points="1100"' in estimate.text and "×1,1 для уровня «Золото»" in estimate.text
+
+
+async def test_concurrent_approvals_that_reach_a_tier_together_move_it_up_once():
+    import asyncio
+
+    partner_id = await f.partner()
+    dealer = await f.dealer(partner_id)
+    product_id = await f.product()
+    await rule(1000)
+    claim_ids = [await f.claim(dealer, product_id, quantity="3") for _ in range(7)]  # 7 × 3 000 = 21 000
+    manager = await f.company()
+    await asyncio.gather(*[claims.decide(manager, c, "approve") for c in claim_ids])
+    row = await tier_row(partner_id)
+    assert (row["tier"], row["earned_12m"]) == ("silver", 21_000)
+    assert await TierMove.count().where(TierMove.partner == partner_id) == 1
