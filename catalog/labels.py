@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
-from catalog.services import STATUS_LABELS
+from catalog.services import STATUS_LABELS, tier_name
 
 
 def register(env: Environment) -> None:
-    env.globals.update(order_status_labels=STATUS_LABELS)
+    env.globals.update(order_status_labels=STATUS_LABELS, tier_name=tier_name)

@@ -69,6 +69,7 @@ class CatalogController(Controller):
     @get("/prizes/{prize_id:int}", name="prize")
     async def prize(self, request: Request, prize_id: FromPath[int]) -> Page:
         prize = await services.prize_detail(prize_id)
+        prize["locked_tier"] = await services.lock_of(request.user.partner_id, prize)
         from portal.ledger import services as ledger
 
         available = await ledger.balance(request.user.partner_id, ledger.AVAILABLE)
@@ -88,6 +89,7 @@ class CatalogController(Controller):
             from portal.ledger import services as ledger
 
             detail = await services.prize_detail(prize)
+            detail["locked_tier"] = await services.lock_of(request.user.partner_id, detail)
             return Page("catalog/prize.html", status_code=exc.status_code, context={
                 "p": detail, "html": render_markdown(detail["description"]), "errors": {exc.field or "__all__": exc.message},
                 "available": await ledger.balance(request.user.partner_id, ledger.AVAILABLE)})
@@ -183,7 +185,8 @@ class PrizeAdminController(Controller):
 
     async def _form(self, values: dict, errors: dict, prize_id: int | None, status: int = 200) -> Page:
         return Page("catalog/admin_form.html", status_code=status,
-                    context={"values": values, "errors": errors, "prize_id": prize_id})
+                    context={"values": values, "errors": errors, "prize_id": prize_id,
+                             "tier_options": await services.tier_options()})
 
     @get("/", name="admin_prizes")
     async def index(self, q: FromQuery[str] = "", page: FromQuery[str] = "1") -> Page:

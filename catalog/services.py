@@ -22,6 +22,7 @@ import anyio.to_thread
 
 from catalog.events import OrderPlaced
 from catalog.forms import Delivery, PrizeData
+from catalog.slots import tier_gate
 from catalog.statuses import (AWAITING, CANCELLED, COMPANY_CANCELLABLE, CONFIRMED, DELIVERED, MOVES,  # noqa: F401
                               PARTNER_CANCELLABLE, PLACED, SHIPPED, STATUS_LABELS)
 from catalog.tables import (CartLine, DeliveryProfile, OrderEvent, OrderLine, OrderPolicy, PrizeOrder, Prize,
@@ -67,6 +68,52 @@ class NotOrderable(DomainError):
     msgid = N_("“%(name)s” can no longer be ordered.")
 
 
+class TierTooLow(DomainError):
+    status_code = 403
+    msgid = N_("“%(name)s” is for partners of the %(tier)s tier and above.")
+
+
+def locked_by_tier(gate: dict, min_tier: str) -> dict | None:
+    """The tier a prize needs when the partner is below it (None: they may order it). A code the ladder no
+    longer has locks the prize for everyone rather than opening it."""
+    if not min_tier:
+        return None
+    tier = gate["tiers"].get(min_tier)
+    if tier is None:
+        return {"code": min_tier, "position": 10**6, "name_ru": min_tier, "name_en": min_tier, "colour": ""}
+    return None if tier["position"] <= gate["rank"] else dict(tier, code=min_tier)
+
+
+def tier_name(tier: dict) -> str:
+    from portal.i18n import get_locale
+
+    return tier["name_en"] if get_locale() == "en" else tier["name_ru"]
+
+
+async def lock_of(partner_id: int, prize: dict) -> dict | None:
+    """The tier a prize page shows as needed, if the partner is below it."""
+    if not prize.get("min_tier"):
+        return None
+    return locked_by_tier(await tier_gate(partner_id), prize["min_tier"])
+
+
+async def tier_options() -> list[tuple[str, str]]:
+    """The tiers a prize's min_tier may name, lowest first: (code, name)."""
+    tiers = (await tier_gate(None))["tiers"]
+    return [(code, tier_name(t)) for code, t in sorted(tiers.items(), key=lambda item: item[1]["position"])]
+
+
+async def refuse_locked(partner_id: int, prizes: list[dict]) -> None:
+    """The service's own check of min_tier (a crafted POST meets it too): TierTooLow for the first locked."""
+    if not any(p.get("min_tier") for p in prizes):
+        return
+    gate = await tier_gate(partner_id)
+    for prize in prizes:
+        tier = locked_by_tier(gate, prize.get("min_tier") or "")
+        if tier is not None:
+            raise TierTooLow(name=prize["name"], tier=tier_name(tier))
+
+
 MEDIA_FOLDER = "prizes"  # renditions' storage keys are "prizes/<name>"
 
 
@@ -84,6 +131,10 @@ def _search(*parts: str) -> str:
 async def save_prize(actor: Actor, data: PrizeData, prize_id: int | None = None) -> tuple[int, bool]:
     """Create a prize, or update it (by id, else by code). Variants are matched by name; a variant no longer
     listed keeps its history but its stock drops to 0. Returns (id, created)."""
+    if data.min_tier and data.min_tier not in {code for code, _name in await tier_options()}:
+        from portal.errors import ValidationFailed
+
+        raise ValidationFailed({"min_tier": gettext("Choose one of the options.")})
     async with write_transaction():
         if prize_id is not None:
             current = await Prize.select().where(Prize.id == prize_id).first()
@@ -304,12 +355,12 @@ async def browse(partner_id: int, q: str = "", category: str = "", affordable: b
     order = SORTS.get(sort, SORTS[""])
     # The page is cut first (inner query), so the picture and stock subqueries run for 24 rows, not all matches.
     rows = await Prize.raw(
-        "SELECT p.id, p.name, p.category, p.points, p.stock, p.total, "
+        "SELECT p.id, p.name, p.category, p.points, p.stock, p.total, p.min_tier, "
         "i.card_name, i.card_width, i.card_height, "
         "(SELECT COUNT(*) FROM prize_variant v WHERE v.prize = p.id) AS variants, "
         "(SELECT COALESCE(SUM(CASE WHEN v.stock IS NULL THEN 1000000 ELSE v.stock END), 0) "
         " FROM prize_variant v WHERE v.prize = p.id) AS variant_stock "
-        "FROM (SELECT p.id, p.name, p.category, p.points + 0 AS points, p.stock, p.position, "
+        "FROM (SELECT p.id, p.name, p.category, p.points + 0 AS points, p.stock, p.position, p.min_tier, "
         f"COUNT(*) OVER () AS total FROM prize p WHERE {where} ORDER BY {order} LIMIT {{}} OFFSET {{}}) p "
         "LEFT JOIN prize_image i ON i.prize = p.id AND i.position = "
         f"(SELECT MIN(position) FROM prize_image WHERE prize = p.id) ORDER BY {order}",
@@ -318,8 +369,10 @@ async def browse(partner_id: int, q: str = "", category: str = "", affordable: b
         total = rows[0]["total"]
     else:  # past the last page: count alone
         total = (await Prize.raw(f"SELECT COUNT(*) AS n FROM prize p WHERE {where}", *args))[0]["n"]
+    gate = await tier_gate(partner_id) if any(r["min_tier"] for r in rows) else None
     for row in rows:
         row["needed"] = max(0, row["points"] - available)
+        row["locked_tier"] = locked_by_tier(gate, row["min_tier"]) if gate else None
         row["in_stock"] = (row["variant_stock"] > 0) if row["variants"] else (row["stock"] is None or row["stock"] > 0)
     return Shelf(rows[:per_page], page, len(rows) > per_page, total, available, await categories())
 
@@ -340,6 +393,7 @@ async def prize_detail(prize_id: int, visible_only: bool = True) -> dict:
 
 async def add_to_cart(user: CurrentUser, prize_id: int, variant_id: int | None, quantity: int = 1) -> None:
     prize = await prize_detail(prize_id)
+    await refuse_locked(user.partner_id, [prize])
     if prize["variants"] and not any(v["id"] == variant_id for v in prize["variants"]):
         raise DomainError(N_("Choose a size or variant."), field="variant")
     if not prize["variants"]:
@@ -473,8 +527,10 @@ async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery
             return existing["id"]
         if not wants:
             raise EmptyCart()
-        prices = {p["id"]: p["points"] for p in await Prize.select(Prize.id, Prize.points).where(
-            Prize.id.is_in([w.prize_id for w in wants]))}
+        found = await Prize.select(Prize.id, Prize.points, Prize.name, Prize.min_tier).where(
+            Prize.id.is_in([w.prize_id for w in wants]))
+        await refuse_locked(user.partner_id, found)
+        prices = {p["id"]: p["points"] for p in found}
         total = sum(prices.get(w.prize_id, 0) * w.quantity for w in wants)
         status = AWAITING if await _needs_approval(user) else PLACED
         savepoint = await txn.savepoint()

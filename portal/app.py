@@ -30,6 +30,7 @@ from portal.notifications.routes import NotificationsController
 from portal.products.routes import JobTypesController, ProductsController
 from portal.ledger.routes import AdjustmentsController, PointsController
 from portal.rewards.routes import RewardRulesController
+from portal.gamification.routes_tiers import EngagementController, TierAdminController
 from catalog.routes import (CatalogController, OrderQueueController, PrizeAdminController,
                             PrizeMediaController)
 from portal.periods.routes import FinanceController, PartnerActsController
@@ -121,6 +122,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PointsController,
             AdjustmentsController,
             RewardRulesController,
+            TierAdminController,
+            EngagementController,
             PlansController,
             FulfilmentController,
             PartnerPlanController,

@@ -216,6 +216,23 @@ async def _ensure_prizes(dealer_partner_id: int) -> None:
                         cause="demo:welcome-points")
 
 
+async def _ensure_tiers() -> None:
+    """The default tier ladder stored (so the admin's page edits it), and one prize for Gold and above."""
+    from catalog import services as catalog
+    from catalog.forms import PrizeData
+    from catalog.tables import Prize
+    from portal.db import write_transaction
+    from portal.gamification import tiers
+
+    async with write_transaction():
+        await tiers.ensure_ladder()
+    if not await Prize.exists().where(Prize.code == "GOLD-TRIP"):
+        await catalog.save_prize(SYSTEM, PrizeData.parse({
+            "code": "GOLD-TRIP", "category": "Путешествия", "name": "Поездка на завод для двоих", "points": "40000",
+            "stock": "5", "min_tier": "gold", "position": "900",
+            "description": "Приз для партнёров уровня «Золото» и выше."}))
+
+
 async def _close_last_month() -> None:
     """Last month closed: acts for the demo dealer and a payout register (a no-op once closed)."""
     from portal.periods.close import close_period
@@ -245,6 +262,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_plans()
     await _ensure_claims()
     await _ensure_prizes(active_ids[0])
+    await _ensure_tiers()
     await _close_last_month()
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),

@@ -85,6 +85,7 @@ class AppSettings:
     max_photos_per_claim: int = 10
     max_request_megapixels: int = 100  # the photos of one request together: a few tiny huge PNGs burn a worker
     period_kind: str = "monthly"  # or "quarterly"
+    tier_grace_periods: int = 1  # period closes a partner may stay below their tier, warned, before it drops
     payout_day: int = 15  # the payout register is built on this day for the previous period
     job_lease_seconds: int = 120  # a scheduled run not renewed for this long is taken over by another scheduler
     compression: bool = True  # brotli/gzip for text answers; off when the reverse proxy compresses instead
@@ -190,6 +191,7 @@ def load_settings() -> Settings:
             company_account=os.environ.get("PREMIA_COMPANY_ACCOUNT", "40702810000000000001"),
             scheduler_in_app=_bool("PREMIA_SCHEDULER_IN_APP", False),
             period_kind=os.environ.get("PREMIA_PERIOD_KIND", "monthly"),
+            tier_grace_periods=max(0, int(os.environ.get("PREMIA_TIER_GRACE_PERIODS", "1"))),
             payout_day=int(os.environ.get("PREMIA_PAYOUT_DAY", "15")),
             job_lease_seconds=max(1, int(os.environ.get("PREMIA_JOB_LEASE_SECONDS", "120"))),
             compression=_bool("PREMIA_COMPRESSION", True),

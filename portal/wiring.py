@@ -26,6 +26,13 @@ def wire() -> None:
     from portal.rewards import services as rewards
     from portal.web import auth, templating
     from scheduler import labels as scheduler_labels
+    from catalog import slots as catalog_slots
+    from portal.accounts import slots as accounts_slots
+    from portal.gamification import labels as game_labels
+    from portal.gamification import services as game
+    from portal.gamification import tiers
+    from portal.periods.events import PeriodClosed
+    from portal.rewards import slots as rewards_slots
 
     if not db.is_sqlite():  # SQLite's triggers bump the revisions inside the writing transaction
         db.on_commit(revisions.flush)
@@ -37,10 +44,19 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
     events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)
+    events.subscribe(ClaimDecided, tiers.on_claim_decided)  # after rewards: it counts the accrual just posted
+    events.subscribe(ClaimApprovalRevoked, tiers.on_approval_revoked)
+    events.subscribe(PeriodClosed, tiers.on_period_closed)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)
     claims_slots.estimate.fill(dashboard.estimate)
+    rewards_slots.tier_boost.fill(tiers.boost)
+    accounts_slots.partner_tiers.fill(tiers.tiers_for)
+    catalog_slots.tier_gate.fill(tiers.gate)
+    if ("tiers/_panel.html", tiers.panel) not in game.PANELS:
+        game.PANELS.append(("tiers/_panel.html", tiers.panel))
+    templating.add(game_labels.register_tiers)
 
     for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
         templating.add(labels.register)

@@ -13,6 +13,7 @@ from portal.web.responses import Page
 from portal.accounts import services
 from portal.accounts.forms import ApiTokenForm, PartnerForm, UserForm
 from portal.accounts.roles import Role
+from portal.accounts.slots import partner_tiers
 from portal.audit import services as audit
 from portal.errors import ValidationFailed
 from portal.web.auth import admin
@@ -28,7 +29,8 @@ class AdminPartnersController(Controller):
     async def index(self, q: FromQuery[str] = "", status: FromQuery[str] = "", region: FromQuery[str] = "",
                     page: FromQuery[str] = "1") -> Page:
         result = await services.search_partners(q=q, status=status, region=region, page=page_number(page))
-        return Page("admin/partners.html", context={"result": result, "q": q, "status": status, "region": region})
+        return Page("admin/partners.html", context={"result": result, "q": q, "status": status, "region": region,
+                                                     "tiers": await partner_tiers([p["id"] for p in result.rows])})
 
     @get("/new", name="admin_partner_new")
     async def new(self) -> Page:
@@ -48,7 +50,8 @@ class AdminPartnersController(Controller):
         partner = await services.get_partner(partner_id)
         users = await services.search_users(partner_id=partner_id, per_page=200)
         history = await audit.entries_for("partner", partner_id)
-        return Page("admin/partner.html", context={"p": partner, "users": users.rows, "history": history})
+        return Page("admin/partner.html", context={"p": partner, "users": users.rows, "history": history,
+                                                    "tier": (await partner_tiers([partner_id])).get(partner_id)})
 
     @post("/{partner_id:int}/deactivate")
     async def deactivate(self, request: Request, partner_id: FromPath[int]) -> Redirect:

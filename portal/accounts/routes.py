@@ -14,6 +14,7 @@ from litestar.response import Redirect, Response
 
 from litestar import get, post
 from portal.web.responses import Page
+from portal.accounts.slots import partner_tiers
 from portal.accounts import services
 from portal.accounts.forms import (
     AcceptInvitationForm,
@@ -236,7 +237,8 @@ class PartnerReviewController(Controller):
     ) -> Page:
         result = await services.search_partners(q=q, status=status, region=region, page=page_number(page))
         return Page("manage/partners.html",
-                        context={"result": result, "status": status, "q": q, "region": region})
+                        context={"result": result, "status": status, "q": q, "region": region,
+                                 "tiers": await partner_tiers([p["id"] for p in result.rows])})
 
     async def _decide(self, request: HTMXRequest, partner_id: int, approve: bool) -> Response:
         if approve:

@@ -111,7 +111,8 @@ class ClaimsController(Controller):
     async def show(self, request: Request, claim_id: FromPath[int]) -> Page:
         claim = await services.get_claim(request.user, claim_id)
         return Page("claims/detail.html", context={"c": claim, "labels": services.STATUS_LABELS,
-                                                    "reasons": services.REJECT_REASONS, "errors": {}})
+                                                    "reasons": services.REJECT_REASONS, "errors": {},
+                                                    "accruals": await services.accruals_of(claim_id)})
 
     @get("/{claim_id:int}/edit", name="claim_edit")
     async def edit_form(self, request: Request, claim_id: FromPath[int]) -> Any:

@@ -340,6 +340,16 @@ async def set_status(who: Actor, claim_id: int, action: str, *, partner_id: int 
     return moved
 
 
+async def accruals_of(claim_id: int) -> list[dict]:
+    """What each approval of a claim earned, and why (the claim must already be the reader's: get_claim)."""
+    from portal.ledger import keys
+    from portal.ledger import services as ledger
+
+    approvals = await ClaimEvent.count().where(
+        (ClaimEvent.claim == claim_id) & (ClaimEvent.to_status == APPROVED) & (ClaimEvent.from_status != APPROVED))
+    return await ledger.accruals_for([keys.claim(claim_id, n) for n in range(1, max(1, approvals) + 1)])
+
+
 async def withdraw(actor: CurrentUser, claim_id: int, ip: str = "") -> None:
     """A partner takes back a claim nobody has decided yet; its serials become free again."""
     async with write_transaction():

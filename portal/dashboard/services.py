@@ -32,6 +32,7 @@ class Estimate:
     ready: bool
     rewards: list[tuple[dict, int]] = field(default_factory=list)  # (rule, amount in its unit)
     plan: list = field(default_factory=list)  # plans.services.WhatIf
+    boost: dict | None = None  # the tier multiplier already in the points ({"multiplier_bp", "tier_ru", ...})
 
     @property
     def points(self) -> int:
@@ -69,9 +70,12 @@ async def estimate(user: CurrentUser, data: dict) -> Estimate:
     category = item.get("category", "") if product_id else ""
     work = rewards_calc.Work(user.partner_id, partner["partner_group"] or "", product_id, category,
                              item["id"] if item["kind"] == "job" else None, quantity, amount, sold_on)
-    earned = [(rule, value) for rule, value in await rewards.preview(work) if value > 0]
+    boost = await rewards.tier_boost(user.partner_id)
+    earned = [(rule, value) for rule, value in await rewards.preview(work, boost) if value > 0]
     points = sum(v for r, v in earned if r["unit"] == "points")
     kop = sum(v for r, v in earned if r["unit"] == "kop")
     moves = await plans.what_if(user.partner_id, partner["partner_group"] or "", sold_on, Item(product_id, category),
                                 Sums(quantity, amount, points, kop, 1))
-    return Estimate(True, earned, moves)
+    shown = {"multiplier_bp": boost["multiplier_bp"], "tier_ru": boost["name_ru"], "tier_en": boost["name_en"]} \
+        if boost and any(r["unit"] == "points" for r, _v in earned) else None
+    return Estimate(True, earned, moves, shown)

@@ -54,3 +54,50 @@ class DivisionMember(Table, tablename="game_division_member"):
     partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
     period = Varchar(length=10, index=True)
     moved = Varchar(length=10, default="", help_text="up | down | '' : how the partner got here")
+
+
+# --- tiers (game-tiers): points earned per month, the credits behind them, moves and grace ---------------
+
+
+class TierEarned(Table, tablename="game_tier_earned"):
+    """Points a partner earned in one company month (approved accruals minus withdrawn ones, before the tier
+    multiplier). The rolling 12-month sum that a tier rests on is a read of 12 rows."""
+
+    key = Varchar(length=40, unique=True, help_text='"<partner>:<YYYY-MM>"')
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    month = Varchar(length=7, help_text="YYYY-MM in the company's timezone")
+    points = BigInt(default=0)
+
+
+class TierCredit(Table, tablename="game_tier_credit"):
+    """One accrual counted towards the tier (or its withdrawal): the UNIQUE key makes a replayed event count
+    once, and a withdrawal finds the month its accrual went to."""
+
+    key = Varchar(length=60, unique=True, help_text='"acc:<transfer id>" or "rev:<transfer id>"')
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    month = Varchar(length=7)
+    points = BigInt(default=0, help_text="Signed: a withdrawal is negative")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TierMove(Table, tablename="game_tier_move"):
+    """A partner's tier changed: up at once on an approval, down at a period close after the grace."""
+
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    from_tier = Varchar(length=40, default="")
+    to_tier = Varchar(length=40, default="")
+    direction = Varchar(length=10, help_text="up | down")
+    period = Varchar(length=10, index=True, help_text="The period it happened in (a downgrade: the one closed)")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class TierWatch(Table, tablename="game_tier_watch"):
+    """A partner whose 12-month sum fell below their tier at a close: warned, and downgraded if it is still
+    below after the grace. Deleted when the sum is back at the tier."""
+
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, unique=True)
+    tier = Varchar(length=40, help_text="The tier being kept")
+    closes_below = Integer(default=1, help_text="Consecutive period closes found below the threshold")
+    last_period = Varchar(length=10, default="", help_text="The last close counted (a replayed close counts once)")
+    shortfall = BigInt(default=0, help_text="Points still to earn to keep the tier")
+    deadline = Varchar(length=10, default="", help_text="ISO date: the end of the period to earn them by")

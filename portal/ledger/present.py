@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from portal.i18n import N_, format_money, format_points, ngettext, gettext as _
+from decimal import Decimal
+
+from portal.i18n import N_, format_money, format_number, format_points, get_locale, ngettext, gettext as _
 
 KIND_LABELS = {
     "accrual": N_("Earned"), "release": N_("Became available"), "reserve": N_("Reserved for an order"),
@@ -38,7 +40,9 @@ def explain(row: dict) -> str:
         else:
             how = _("fixed %(value)s", value=_value(d))
         own = " " + _("(your own terms)") if d.get("own_terms") or d.get("group") else ""
-        return _("Rule “%(name)s”, version %(version)s: %(how)s", name=d["name"], version=d["version"], how=how) + own
+        tier = " " + tier_text(d) if d.get("multiplier_bp") else ""
+        return _("Rule “%(name)s”, version %(version)s: %(how)s", name=d["name"], version=d["version"],
+                 how=how) + own + tier
     if "reason" in d:
         return d["reason"]
     if row["kind"] == "expiry":
@@ -50,3 +54,9 @@ def _value(d: dict) -> str:
     if d["unit"] == "kop":
         return format_money(d["value"])
     return ngettext("%(num)s point", "%(num)s points", d["value"], num=format_points(d["value"]))
+
+
+def tier_text(d: dict) -> str:
+    """The tier multiplier of an accrual (or an estimate): "×1.1 for Gold"."""
+    name = d.get("tier_en") if get_locale() == "en" else d.get("tier_ru")
+    return _("×%(mult)s for %(tier)s", mult=format_number(Decimal(d["multiplier_bp"]) / 10000), tier=name or d.get("tier", ""))

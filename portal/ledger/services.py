@@ -501,6 +501,22 @@ async def verify() -> Verification:
 
 # --- the operations other domains call -----------------------------------------------------------
 
+async def accruals_for(causes: list[str]) -> list[dict]:
+    """The accruals (points and cash) of the given causes, oldest first, each with ``reversed`` set when it was
+    corrected: the "why this amount" lines of a claim's page. Exact keys, so it is index lookups only."""
+    wanted = [keys.accrual(cause, unit) for cause in causes for unit in (POINTS, KOP)]
+    if not wanted:
+        return []
+    rows = await Transfer.select(Transfer.id, Transfer.key, Transfer.amount, Transfer.unit, Transfer.kind,
+                                 Transfer.detail, Transfer.created_at).where(
+        Transfer.key.is_in(wanted)).order_by(Transfer.id).output(load_json=True)
+    reversed_ids = {r["reverses"] for r in await Transfer.select(Transfer.reverses).where(
+        Transfer.reverses.is_in([r["id"] for r in rows]))} if rows else set()
+    for row in rows:
+        row["reversed"] = row["id"] in reversed_ids
+    return rows
+
+
 async def accrue(cause: str, partner_id: int, unit: str, amount: int, detail: dict, actor_id: int | None = None) -> Posted:
     """Reward a partner: issued -> pending, in points or kopecks."""
     issued, pending = ("points_issued", "points_pending") if unit == POINTS else ("cash_issued", "cash_pending")

@@ -107,6 +107,10 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_partner_tier": partner("partner"),
     "game_division": REFERENCE,
     "game_division_member": partner("partner"),
+    "game_tier_earned": partner("partner"),
+    "game_tier_credit": exempt("written only beside game_tier_earned, which moves the partner's revision"),
+    "game_tier_move": partner("partner"),
+    "game_tier_watch": partner("partner"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions

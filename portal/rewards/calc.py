@@ -70,11 +70,23 @@ def reward(rule: dict, work: Work) -> int:
     raise ValueError(rule["kind"])
 
 
-def explain(rule: dict, work: Work) -> dict:
-    """The "why this amount" record stored with the accrual."""
-    return {
+def boosted(rule: dict, amount: int, boost: dict | None) -> int:
+    """A points reward multiplied by the partner's tier (basis points, rounded down); money is never boosted."""
+    if boost is None or rule["unit"] != "points":
+        return amount
+    return amount * boost["multiplier_bp"] // 10_000
+
+
+def explain(rule: dict, work: Work, boost: dict | None = None) -> dict:
+    """The "why this amount" record stored with the accrual. With a tier multiplier it keeps the amount before
+    it (``base_amount``: what the tier itself counts) and the tier's names as they were that day."""
+    record = {
         "rule_id": rule["id"], "rule_key": rule["rule_key"], "version": rule["version"], "name": rule["name"],
         "kind": rule["kind"], "value": rule["value"], "unit": rule["unit"], "quantity": work.quantity,
         "amount_kop": work.amount_kop, "own_terms": rule["partner"] is not None,
         "group": rule.get("partner_group") or "",
     }
+    if boost is not None and rule["unit"] == "points":
+        record.update(base_amount=reward(rule, work), multiplier_bp=boost["multiplier_bp"], tier=boost["tier"],
+                      tier_ru=boost["name_ru"], tier_en=boost["name_en"])
+    return record

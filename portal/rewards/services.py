@@ -26,6 +26,7 @@ from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.ledger.tables import Transfer
 from portal.rewards import calc
+from portal.rewards.slots import tier_boost
 from portal.rewards.tables import RewardRule
 
 KINDS = ("per_unit", "percent", "fixed")
@@ -123,9 +124,13 @@ async def work_of(claim_id: int) -> calc.Work:
                      sold_on=row["sold_on"])
 
 
-async def preview(work: calc.Work) -> list[tuple[dict, int]]:
-    """What this work would earn under today's rules: (rule, amount) per unit."""
-    return [(rule, calc.reward(rule, work)) for rule in calc.best_rules(await current_rules(), work)]
+async def preview(work: calc.Work, boost: dict | None | bool = False) -> list[tuple[dict, int]]:
+    """What this work would earn under today's rules: (rule, amount) per unit. Points are multiplied by the
+    partner's tier (``boost``: asked through the tier slot unless given); money never is."""
+    if boost is False:
+        boost = await tier_boost(work.partner_id)
+    return [(rule, calc.boosted(rule, calc.reward(rule, work), boost))
+            for rule in calc.best_rules(await current_rules(), work)]
 
 
 async def approval_number(claim_id: int) -> int:
@@ -150,11 +155,12 @@ async def accrue_claim(claim_id: int, actor_id: int | None = None) -> list[ledge
     replay of the same approval harmless."""
     work = await work_of(claim_id)
     cause = keys.claim(claim_id, await approval_number(claim_id))
+    boost = await tier_boost(work.partner_id)
     posted = []
-    for rule, amount in await preview(work):
+    for rule, amount in await preview(work, boost):
         if amount > 0:
             posted.append(await ledger.accrue(cause, work.partner_id, rule["unit"], amount,
-                                              calc.explain(rule, work), actor_id))
+                                              calc.explain(rule, work, boost), actor_id))
     return posted
 
 

@@ -35,6 +35,7 @@ FIELDS = sorted({
     "region", "risk", "role", "scope", "scope_value", "serial_pattern", "serials", "settlement_account", "sku",
     "sold_on", "sort", "status", "stock", "text", "token", "tracking", "unit", "unit_price", "user_id",
     "valid_from", "valid_to", "value", "variant", "variants", "page",
+    "name_ru", "name_en", "threshold_points", "colour", "multiplier", "benefits_ru", "benefits_en",
 } | {f"t{t}_{name}" for t in range(3) for name in ("key", "name", "metric", "scope", "scope_value", "goal",
                                                         "bonus_unit")}
   | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")})
@@ -86,6 +87,8 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
         "/catalog/checkout": {"recipient": "Иван", "address": "Москва, ул. Тверская, д. 1", "phone": "+7 912 345-67-89"},
         "/admin/prizes/new": prize, "/admin/prizes/{prize_id:int}": prize,
         "/manage/orders/{order_id:int}/{action:str}": {"tracking": "RA123", "reason": "Нет на складе"},
+        "/admin/tiers/{code:str}": {"name_ru": "Золото", "name_en": "Gold", "threshold_points": "60000",
+                                    "colour": "#b8860b", "multiplier": "1,1", "benefits_ru": "", "benefits_en": ""},
     }
     return dict(forms.get(route, {})) if method == "POST" else {}
 
