@@ -37,6 +37,11 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
     events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)
+    from portal.gamification import contests, labels as game_labels, services as game
+    events.subscribe(ClaimDecided, contests.on_claim_decided)  # after rewards: a points contest reads the accrual
+    events.subscribe(ClaimApprovalRevoked, contests.on_approval_revoked)
+    game.PANELS.append(("contests/_panel.html", contests.panel))
+    templating.add(game_labels.register_contests)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)

@@ -23,6 +23,22 @@ async def notify_partner(partner_id: int, kind: str, msgid: str, params: dict, l
     return len(users)
 
 
+async def notify_partners(messages: list[tuple[int, str, str, dict, str]]) -> int:
+    """Many partners at once, (partner, kind, msgid, params, link) each: one read of their users and one
+    INSERT per 500 messages (a contest's close tells 10^4 partners). Returns how many messages were written."""
+    by_partner: dict[int, list[int]] = {}
+    ids = list({m[0] for m in messages})
+    for start in range(0, len(ids), 500):
+        for u in await User.select(User.id, User.partner).where(
+                User.partner.is_in(ids[start:start + 500]) & User.is_active.eq(True)):
+            by_partner.setdefault(u["partner"], []).append(u["id"])
+    rows = [Notification(user=uid, kind=kind, msgid=msgid, params=json.dumps(params, ensure_ascii=False), link=link)
+            for partner_id, kind, msgid, params, link in messages for uid in by_partner.get(partner_id, [])]
+    for start in range(0, len(rows), 500):
+        await Notification.insert(*rows[start:start + 500])
+    return len(rows)
+
+
 async def notify_user(user_id: int, kind: str, msgid: str, params: dict, link: str = "") -> None:
     await Notification.insert(Notification(user=user_id, kind=kind, msgid=msgid,
                                            params=json.dumps(params, ensure_ascii=False), link=link))

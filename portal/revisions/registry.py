@@ -107,6 +107,10 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_partner_tier": partner("partner"),
     "game_division": REFERENCE,
     "game_division_member": partner("partner"),
+    "game_contest": REFERENCE,
+    "game_contest_standing": partner("partner"),
+    "game_contest_entry": exempt("a contest's parts, never shown; the standing it adds to is partner-scoped"),
+    "game_contest_award": exempt("shown on the contest pages only, not kept; the dashboard shows the standing"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions
