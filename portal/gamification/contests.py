@@ -344,6 +344,22 @@ def award_for(contest: dict, value: int, place: int | None) -> list[tuple[str, s
     return out
 
 
+def award_text(award: dict) -> str:
+    """An award as people read it: "1st place: 10 000 points", "threshold: 1 500,00 ₽"."""
+    from portal.i18n import gettext
+
+    prize = prize_text(award["unit"], int(award["amount"]))
+    if award["award"] == "threshold":
+        return gettext("Figure reached: %(prize)s", prize=prize)
+    return gettext("Place %(place)s: %(prize)s", place=award["place"], prize=prize)
+
+
+async def public_top(contest_id: int, partner_id: int, limit: int = 10) -> list[dict]:
+    """The top of the standings as a partner may see it: places and figures, other partners by number only."""
+    return [{"rank": r["rank"], "value": r["value"], "is_me": r["partner"] == partner_id,
+             "number": r["partner"]} for r in await standings(contest_id, limit)]
+
+
 async def awards_of(contest_id: int, partner_id: int | None = None) -> list[dict]:
     query = ContestAward.select().where(ContestAward.contest == contest_id)
     if partner_id is not None:
@@ -425,15 +441,17 @@ async def _pay_batch(contest_id: int, name: str, batch: int) -> int:
         await ledger.post_batch(specs)
         await notify_partners([
             (a["partner"], "contest.awarded", _AWARDED,
-             {"contest": name, "prize": _prize_text(a["unit"], int(a["amount"]))}, f"/contests/{contest_id}")
+             {"contest": name, "prize": prize_text(a["unit"], int(a["amount"]))}, f"/contests/{contest_id}")
             for a in claimed])
         return len(claimed)
 
 
-def _prize_text(unit: str, amount: int) -> str:
-    from portal.i18n import format_money, format_points
+def prize_text(unit: str, amount: int) -> str:
+    from portal.i18n import format_money, format_points, ngettext
 
-    return format_points(amount) if unit == "points" else format_money(amount)
+    if unit == "points":
+        return ngettext("%(num)s point", "%(num)s points", amount, num=format_points(amount))
+    return format_money(amount)
 
 
 async def close_contest(contest_id: int, now: dt.datetime | None = None, batch: int = 1000) -> CloseResult:

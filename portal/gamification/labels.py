@@ -9,4 +9,5 @@ def register_contests(env: Environment) -> None:
     from portal.gamification import contests
 
     env.globals.update(CONTEST_STATUS_LABELS=contests.STATUS_LABELS, CONTEST_METRIC_LABELS=contests.METRIC_LABELS,
-                       CONTEST_UNIT_LABELS=contests.UNIT_LABELS, contest_figure=contests.figure_text)
+                       CONTEST_UNIT_LABELS=contests.UNIT_LABELS, contest_figure=contests.figure_text,
+                       contest_prize=contests.prize_text)
