@@ -48,7 +48,7 @@ async def test_manager_starts_a_contest_and_the_partner_follows_it_on_the_dashbo
     assert page.status_code == 200
     assert "Соперник" not in page.text
     assert f"№{rival}" in page.text or f"No. {rival}" in page.text
-    assert "place 2" in page.text or "место 2" in page.text
+    assert 'data-rank="2"' in page.text and "2 место" in page.text
 
     standings = await client.get(f"/manage/contests/{contest_id}")
     assert standings.text.index("Соперник") < standings.text.index("Моя фирма")
