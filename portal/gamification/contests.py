@@ -404,12 +404,11 @@ async def _freeze(contest_id: int, now: dt.datetime) -> int | None:
                                place if award.startswith("place") else None, unit, amount))
         for start in range(0, len(ranked), 500):
             chunk = ranked[start:start + 500]
-            pairs = [v for n, r in enumerate(chunk, start=start + 1) for v in (r["partner"], n)]
-            await write(
-                "WITH d(partner, place) AS (VALUES " + ", ".join(["(CAST({} AS INTEGER), CAST({} AS INTEGER))"] * len(chunk))
-                + ") UPDATE game_contest_standing SET place = (SELECT place FROM d WHERE d.partner = "
-                "game_contest_standing.partner) WHERE contest = {} AND partner IN (SELECT partner FROM d)",
-                *pairs, contest_id)
+            pairs = [v for n, r in enumerate(chunk, start=start + 1) for v in (f"{contest_id}:{r['partner']}", n)]
+            await write(  # joined on the UNIQUE key: one index lookup per row
+                "WITH d(key, place) AS (VALUES " + ", ".join(["(CAST({} AS VARCHAR), CAST({} AS INTEGER))"] * len(chunk))
+                + ") UPDATE game_contest_standing SET place = d.place FROM d WHERE game_contest_standing.key = d.key",
+                *pairs)
         for start in range(0, len(awards), 500):
             chunk = awards[start:start + 500]
             await write("INSERT INTO game_contest_award (key, contest, partner, award, place, unit, amount) VALUES "
