@@ -41,6 +41,9 @@ def wire() -> None:
     events.subscribe(ClaimDecided, contests.on_claim_decided)  # after rewards: a points contest reads the accrual
     events.subscribe(ClaimApprovalRevoked, contests.on_approval_revoked)
     game.PANELS.append(("contests/_panel.html", contests.panel))
+    from catalog import services as catalog
+    from portal.gamification import slots as game_slots
+    game_slots.catalog.fill(catalog)
     templating.add(game_labels.register_contests)
 
     auth.accounts.fill(accounts)

@@ -39,8 +39,8 @@ from portal.audit.services import SYSTEM, Actor
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.statuses import APPROVED
 from portal.db import company_today, is_sqlite, utcnow, write, write_transaction
-from portal.errors import Conflict, NotFound
-from portal.gamification import leagues, tiers
+from portal.errors import Conflict, DomainError, NotFound, ValidationFailed
+from portal.gamification import leagues, slots, tiers
 from portal.gamification.tables import Contest, ContestAward, ContestEntry, ContestStanding
 from portal.i18n import N_
 from portal.ledger import keys
@@ -55,10 +55,11 @@ STATUS_LABELS = {DRAFT: N_("Draft"), RUNNING: N_("Running"), CLOSING: N_("Closin
                  CANCELLED: N_("Cancelled")}
 METRICS = ("units", "revenue", "points")
 SCOPES = ("all", "category", "products")
-UNITS = ("points", "kop")
+UNITS = ("points", "kop")  # what a threshold award pays
+PLACE_UNITS = ("points", "kop", "prize")  # a place award may also be a catalogue prize (amount: its id)
 MAX_PLACES = 3
 METRIC_LABELS = {"units": N_("Units sold"), "revenue": N_("Revenue"), "points": N_("Points earned")}
-UNIT_LABELS = {"points": N_("points"), "kop": N_("money")}
+UNIT_LABELS = {"points": N_("points"), "kop": N_("money"), "prize": N_("a prize from the catalogue")}
 
 
 def figure_text(value: int, metric: str) -> str:
@@ -115,9 +116,9 @@ class ContestData:
     threshold: int = 0
     threshold_unit: str = "points"
     threshold_amount: int = 0
-    places: tuple[tuple[str, int], ...] = ()  # (unit, amount) from the 1st place down
+    places: tuple[tuple[str, int], ...] = ()  # (unit, amount) from the 1st place down; a prize: (prize, its id)
 
-    def columns(self) -> dict:
+    def columns(self, prize_names: dict[int, str] | None = None) -> dict:
         start, end = bounds(self.starts_on, self.ends_on)
         return {
             "name": self.name, "description": self.description, "starts_on": self.starts_on,
@@ -127,14 +128,31 @@ class ContestData:
             "metric": self.metric, "scope": self.scope, "scope_value": self.scope_value,
             "threshold": self.threshold, "threshold_unit": self.threshold_unit,
             "threshold_amount": self.threshold_amount,
-            "places": json.dumps([{"unit": u, "amount": a} for u, a in self.places]),
+            "places": json.dumps([{"unit": u, "amount": a} | ({"name": (prize_names or {}).get(a, "")} if u == "prize"
+                                                              else {}) for u, a in self.places], ensure_ascii=False),
         }
+
+
+async def _prize_names(data: ContestData) -> dict[int, str]:
+    """The catalogue prizes the place awards name (read-only); a prize that does not exist is a form error."""
+    ids = [a for u, a in data.places if u == "prize"]
+    if not ids:
+        return {}
+    rows = await write("SELECT id, name FROM prize WHERE id IN (" + ", ".join(["{}"] * len(ids)) + ")", *ids)
+    names = {r["id"]: r["name"] for r in rows}
+    missing = [n for n, (u, a) in enumerate(data.places, start=1) if u == "prize" and a not in names]
+    if missing:
+        from portal.i18n import gettext
+
+        raise ValidationFailed({f"p{missing[0]}_amount": gettext("No prize in the catalogue has this number.")})
+    return names
 
 
 async def create(actor: Actor, data: ContestData) -> int:
     async with write_transaction():
-        rows = await Contest.insert(Contest(**data.columns(), created_by=actor.id)).returning(Contest.id)
-        await audit.record(actor, "contest.created", "contest", rows[0]["id"], after=data.columns())
+        columns = data.columns(await _prize_names(data))
+        rows = await Contest.insert(Contest(**columns, created_by=actor.id)).returning(Contest.id)
+        await audit.record(actor, "contest.created", "contest", rows[0]["id"], after=columns)
     return rows[0]["id"]
 
 
@@ -146,7 +164,7 @@ async def update(actor: Actor, contest_id: int, data: ContestData) -> None:
             raise NotFound()
         if row["status"] != DRAFT:
             raise ContestRefused(N_("Only a draft contest can be edited."))
-        columns = data.columns()
+        columns = data.columns(await _prize_names(data))
         await Contest.update({getattr(Contest, k): v for k, v in columns.items()}).where(
             (Contest.id == contest_id) & (Contest.status == DRAFT))
         await audit.record(actor, "contest.edited", "contest", contest_id, after=columns)
@@ -348,7 +366,7 @@ def award_text(award: dict) -> str:
     """An award as people read it: "1st place: 10 000 points", "threshold: 1 500,00 ₽"."""
     from portal.i18n import gettext
 
-    prize = prize_text(award["unit"], int(award["amount"]))
+    prize = award["prize_name"] if award["unit"] == "prize" else prize_text(award["unit"], int(award["amount"]))
     if award["award"] == "threshold":
         return gettext("Figure reached: %(prize)s", prize=prize)
     return gettext("Place %(place)s: %(prize)s", place=award["place"], prize=prize)
@@ -397,11 +415,19 @@ async def _freeze(contest_id: int, now: dt.datetime) -> int | None:
         ranked = await ContestStanding.raw(
             "SELECT s.partner + 0 AS partner, s.value + 0 AS value FROM game_contest_standing s "
             f"WHERE s.contest = {{}} AND s.value > 0 ORDER BY {_ORDER}", contest_id)
+        prizes = {p["amount"]: p.get("name", "") for p in contest["places"] if p["unit"] == "prize"}
+        prices = {r["id"]: int(r["points"]) for r in await write(
+            "SELECT id, points FROM prize WHERE id IN (" + ", ".join(["{}"] * len(prizes)) + ")", *prizes)} \
+            if prizes else {}
         awards = []
         for place, r in enumerate(ranked, start=1):
             for award, unit, amount in award_for(contest, r["value"], place):
+                prize = amount if unit == "prize" else None
+                if prize is not None:  # its price in points is credited, then the order reserves it
+                    amount = prices.get(prize, 0)
                 awards.append((keys.contest_award(contest_id, r["partner"], award), contest_id, r["partner"], award,
-                               place if award.startswith("place") else None, unit, amount))
+                               place if award.startswith("place") else None, unit, amount, prize,
+                               prizes.get(prize, "") if prize else ""))
         for start in range(0, len(ranked), 500):
             chunk = ranked[start:start + 500]
             pairs = [v for n, r in enumerate(chunk, start=start + 1) for v in (f"{contest_id}:{r['partner']}", n)]
@@ -411,8 +437,9 @@ async def _freeze(contest_id: int, now: dt.datetime) -> int | None:
                 *pairs)
         for start in range(0, len(awards), 500):
             chunk = awards[start:start + 500]
-            await write("INSERT INTO game_contest_award (key, contest, partner, award, place, unit, amount) VALUES "
-                        + ", ".join(["({}, {}, {}, {}, {}, {}, {})"] * len(chunk)) + " ON CONFLICT (key) DO NOTHING",
+            await write("INSERT INTO game_contest_award (key, contest, partner, award, place, unit, amount, prize, "
+                        "prize_name) VALUES " + ", ".join(["({}, {}, {}, {}, {}, {}, {}, {}, {})"] * len(chunk))
+                        + " ON CONFLICT (key) DO NOTHING",
                         *[v for a in chunk for v in a])
         await audit.record(SYSTEM, "contest.frozen", "contest", contest_id,
                            after={"ranked": len(ranked), "awards": len(awards)})
@@ -424,29 +451,48 @@ _AWARDED = N_("Contest «%(contest)s»: you won %(prize)s.")
 
 async def _pay_batch(contest_id: int, name: str, batch: int) -> int:
     """Claim up to ``batch`` unpaid awards and post them, in one transaction. 0: nothing left."""
-    async with write_transaction():
+    async with write_transaction() as txn:
         claimed = await write(
             "UPDATE game_contest_award SET paid_at = {} WHERE id IN (SELECT id FROM game_contest_award "
             "WHERE contest = {} AND paid_at IS NULL ORDER BY id LIMIT {}) AND paid_at IS NULL "
-            "RETURNING id, key, partner, award, place, unit, amount", utcnow(), contest_id, batch)
+            "RETURNING id, key, partner, award, place, unit, amount, prize, prize_name", utcnow(), contest_id, batch)
         if not claimed:
             return 0
         specs = []
         for a in claimed:
-            debit, credit = ((None, "points_issued"), (a["partner"], ledger.AVAILABLE)) if a["unit"] == "points" \
-                else ((None, "cash_issued"), (a["partner"], "cash_payable"))
+            debit, credit = ((None, "cash_issued"), (a["partner"], "cash_payable")) if a["unit"] == "kop" \
+                else ((None, "points_issued"), (a["partner"], ledger.AVAILABLE))
             specs.append(ledger.Spec(a["key"], debit, credit, int(a["amount"]), "contest_award",
                                      {"contest": contest_id, "award": a["award"], "name": name}))
         await ledger.post_batch(specs)
+        for a in claimed:
+            if a["unit"] == "prize":
+                await _order_prize(txn, a)
         await notify_partners([
             (a["partner"], "contest.awarded", _AWARDED,
-             {"contest": name, "prize": prize_text(a["unit"], int(a["amount"]))}, f"/contests/{contest_id}")
+             {"contest": name, "prize": a["prize_name"] if a["unit"] == "prize"
+              else prize_text(a["unit"], int(a["amount"]))}, f"/contests/{contest_id}")
             for a in claimed])
         return len(claimed)
 
 
-def prize_text(unit: str, amount: int) -> str:
-    from portal.i18n import format_money, format_points, ngettext
+async def _order_prize(txn, award: dict) -> None:
+    """Order the won prize for the partner (reserving the points just credited). If it cannot be ordered (out of
+    stock, no address), the savepoint drops the attempt and the partner keeps the points to order it later."""
+    savepoint = await txn.savepoint()
+    try:
+        order_id = await slots.catalog.place_award_order(award["partner"], award["key"], award["prize"])
+    except DomainError:
+        await savepoint.rollback_to()
+        return
+    await write("UPDATE game_contest_award SET order_id = {} WHERE id = {}", order_id, award["id"])
+
+
+def prize_text(unit: str, amount: int, name: str = "") -> str:
+    from portal.i18n import format_money, format_points, gettext, ngettext
+
+    if unit == "prize":
+        return name or gettext("Prize No. %(n)s", n=amount)
 
     if unit == "points":
         return ngettext("%(num)s point", "%(num)s points", amount, num=format_points(amount))

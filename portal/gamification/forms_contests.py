@@ -10,7 +10,7 @@ from typing import Any
 from portal import forms as f
 from portal.accounts.roles import PartnerType
 from portal.errors import ValidationFailed
-from portal.gamification.contests import MAX_PLACES, METRICS, SCOPES, UNITS, ContestData
+from portal.gamification.contests import MAX_PLACES, METRICS, PLACE_UNITS, SCOPES, UNITS, ContestData
 from portal.i18n import N_
 from portal.i18n import gettext as _
 
@@ -37,7 +37,8 @@ GOAL = {places: f.Field(f.AMOUNT, required=False, places=places, min_value=0, ma
                         message=_AMOUNT, range_message=_AMOUNT) for places in (0, 2)}
 PRIZE = {unit: f.Field(f.AMOUNT, required=False, places=2 if unit == "kop" else 0, min_value=0, max_value=MAX_AMOUNT,
                        default=0, message=_AMOUNT, range_message=_AMOUNT) for unit in UNITS}
-UNIT = f.Field(f.CHOICE, required=False, choices=UNITS, default="points")
+PRIZE["prize"] = f.Field(f.ID, required=False, message=N_("Enter the prize's number from the catalogue."))
+UNIT = f.Field(f.CHOICE, required=False, choices=PLACE_UNITS, default="points")
 
 
 def _list(text: str) -> tuple[str, ...]:
@@ -87,7 +88,7 @@ def parse(data: Mapping[str, Any]) -> ContestData:
 def form_values(contest: dict) -> dict[str, str]:
     """A stored contest as the form's fields (editing a draft)."""
     def money(amount: int, unit: str) -> str:
-        return f"{amount / 100:.2f}".replace(".", ",") if unit == "kop" else str(amount)
+        return f"{amount / 100:.2f}".replace(".", ",") if unit == "kop" else str(amount)  # points, a prize's id
 
     rules = contest["eligibility"] or {}
     values = {"name": contest["name"], "description": contest["description"],

@@ -228,3 +228,38 @@ async def test_a_draft_does_not_count_and_a_cancelled_contest_never_closes():
     with pytest.raises(contests.ContestRefused):
         await contests.start(SYSTEM, cancelled)
     assert (await contests.get(draft))["status"] == "draft"
+
+
+async def test_a_catalogue_prize_is_ordered_for_the_winner_at_no_cost_and_an_unorderable_one_leaves_its_points():
+    from catalog.tables import PrizeOrder
+    from tests.catalog.helpers import prize
+
+    trip = await prize(points=70_000, stock=1)
+    mug = await prize(points=500, stock=0)  # out of stock: the winner keeps its points
+    contest_id = await running(threshold="", threshold_amount="", p1_unit="prize", p1_amount=str(trip),
+                               p2_unit="prize", p2_amount=str(mug))
+    product_id = await f.product()
+    first = await f.partner(address="г. Тверь, ул. Советская, д. 1", phone="+7 912 345-67-89")
+    second = await f.partner(address="г. Тверь, ул. Советская, д. 2", phone="+7 912 345-67-80")
+    await sell(await f.dealer(first), product_id, quantity=5)
+    await sell(await f.dealer(second), product_id, quantity=2)
+    before = {pid: (await ledger.balances(pid)).get("points_available", 0) for pid in (first, second)}
+    now = await end_now(contest_id)
+    await contests.close_contest(contest_id, now)
+    await contests.close_contest(contest_id, now)
+    orders = await PrizeOrder.select(PrizeOrder.partner, PrizeOrder.points)
+    assert orders == [{"partner": first, "points": 70_000}]
+    after = await ledger.balances(first)
+    assert after.get("points_available", 0) == before[first] and after["points_reserved"] == 70_000
+    assert (await ledger.balances(second))["points_available"] == before[second] + 500
+    awards = {a["partner"]: a for a in await contests.awards_of(contest_id)}
+    assert awards[first]["order_id"] is not None and awards[second]["order_id"] is None
+    assert (await ledger.verify()).ok
+
+
+async def test_a_place_prize_must_exist_in_the_catalogue():
+    from portal.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as failed:
+        await contests.create(SYSTEM, parse(contest_form(p1_unit="prize", p1_amount="999999")))
+    assert "p1_amount" in failed.value.errors

@@ -7,7 +7,7 @@ does the same with the previous migration's set.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T01:23:07:064611"
+ID = "2026-11-30T01:33:50:776625"
 VERSION = "1.38.0"
 DESCRIPTION = "data revision triggers from the registry"
 
