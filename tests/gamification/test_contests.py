@@ -263,3 +263,43 @@ async def test_a_place_prize_must_exist_in_the_catalogue():
     with pytest.raises(ValidationFailed) as failed:
         await contests.create(SYSTEM, parse(contest_form(p1_unit="prize", p1_amount="999999")))
     assert "p1_amount" in failed.value.errors
+
+
+async def test_a_close_process_killed_with_sigkill_midway_pays_the_rest_once_on_the_next_run():
+    import signal
+    import subprocess
+    import sys
+
+    from tests.periods.test_close import ROOT, _env
+
+    contest_id, ids = await _played()
+    now = await end_now(contest_id)
+    proc = subprocess.Popen([sys.executable, "-m", "tests.gamification.contest_close_run", str(contest_id),
+                             now.isoformat()], cwd=ROOT, env=_env(), stdout=subprocess.PIPE, text=True)
+    try:
+        for line in proc.stdout:
+            if line.split() == ["paid", "2"]:
+                break
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    assert len(await contest_transfers(contest_id)) == 2
+    assert (await contests.get(contest_id))["status"] == "closing"
+    result = await contests.close_contest(contest_id, now)
+    assert (result.status, result.paid) == ("closed", 3)
+    assert {t["key"]: t["amount"] for t in await contest_transfers(contest_id)} == _expected(contest_id, ids)
+    assert await Notification.count().where(Notification.kind == "contest.awarded") == 5 * 2
+    assert (await ledger.verify()).ok
+
+
+async def test_two_scheduler_runs_of_the_close_job_pay_once():
+    from scheduler import runner
+
+    contest_id, ids = await _played(2)
+    await end_now(contest_id)
+    due = utcnow() + dt.timedelta(seconds=2)
+    first = await runner.run_job("contest_close", due)
+    second = await runner.run_job("contest_close", due + dt.timedelta(hours=1))  # the next hour's run
+    assert first["status"] == "succeeded" and second["status"] == "succeeded"
+    assert (await contests.get(contest_id))["status"] == "closed"
+    assert len(await contest_transfers(contest_id)) == 3  # 2 and 3 units: one threshold award and two places
