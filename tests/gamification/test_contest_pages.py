@@ -85,3 +85,18 @@ def _data(**over):
 
     data = parse(form())
     return data.__class__(**(data.__dict__ | over))
+
+
+async def test_the_kept_dashboard_shows_a_started_contest_and_an_approval_moves_its_bar(client):
+    from portal.audit.services import SYSTEM
+
+    partner_id = await f.partner()
+    await f.login_as(client, Role.PARTNER_STAFF, partner_id)
+    assert "Неделя котлов" not in (await client.get("/dashboard")).text  # kept from here on
+    contest_id = await contests.create(SYSTEM, _data())
+    await contests.start(SYSTEM, contest_id)
+    shown = (await client.get("/dashboard")).text  # the contest is reference data: a new revision
+    assert f'data-contest="{contest_id}"' in shown and 'value="0"' in shown
+    claim_id = await f.claim(await f.dealer(partner_id), await f.product(), quantity="2")
+    await claims.decide(await f.company(), claim_id, "approve")
+    assert 'value="50"' in (await client.get("/dashboard")).text  # 2 of 4: the standing is the partner's data

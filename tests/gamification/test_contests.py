@@ -303,3 +303,32 @@ async def test_two_scheduler_runs_of_the_close_job_pay_once():
     assert first["status"] == "succeeded" and second["status"] == "succeeded"
     assert (await contests.get(contest_id))["status"] == "closed"
     assert len(await contest_transfers(contest_id)) == 3  # 2 and 3 units: one threshold award and two places
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+OPS = st.lists(st.tuples(st.sampled_from(["approve", "revoke"]), st.integers(0, 2), st.integers(1, 4)),
+               min_size=1, max_size=8)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(ops=OPS)
+async def test_kept_standings_equal_a_recomputation_after_any_approvals_and_revocations(ops):
+    contest_id = await running()
+    product_id = await f.product()
+    players = await dealers(3)
+    approved: dict[int, list[tuple[int, int]]] = {i: [] for i in range(3)}  # player -> [(claim, quantity)]
+    manager = await f.company()
+    for op, who, quantity in ops:
+        if op == "approve":
+            claim_id = await sell(players[who][1], product_id, quantity=quantity)
+            approved[who].append((claim_id, quantity))
+        elif approved[who]:
+            claim_id, _q = approved[who].pop(0)
+            await claims.revoke_approval(manager, claim_id, "doubt")
+    kept = {r["partner"]: (r["value"], r["claims"]) for r in await ContestStanding.select(
+        ContestStanding.partner, ContestStanding.value, ContestStanding.claims).where(
+        (ContestStanding.contest == contest_id) & (ContestStanding.claims > 0))}
+    assert kept == await contests.recompute(contest_id)
+    assert kept == {players[i][0]: (sum(q for _c, q in approved[i]), len(approved[i])) for i in range(3) if approved[i]}
