@@ -332,3 +332,21 @@ async def test_kept_standings_equal_a_recomputation_after_any_approvals_and_revo
         (ContestStanding.contest == contest_id) & (ContestStanding.claims > 0))}
     assert kept == await contests.recompute(contest_id)
     assert kept == {players[i][0]: (sum(q for _c, q in approved[i]), len(approved[i])) for i in range(3) if approved[i]}
+
+
+async def test_approvals_racing_the_close_either_count_before_the_freeze_or_not_at_all():
+    contest_id = await running(threshold="2")
+    product_id = await f.product()
+    players = await dealers(4)
+    pending = [await sell(dealer, product_id, quantity=2, approve=False) for _pid, dealer in players]
+    now = await end_now(contest_id)
+    managers = [await f.company() for _ in pending]
+    await asyncio.gather(contests.close_contest(contest_id, now),
+                         *[claims.decide(m, c, "approve") for m, c in zip(managers, pending)])
+    standings = {r["partner"]: r for r in await ContestStanding.select().where(ContestStanding.contest == contest_id)}
+    assert {p: (s["value"], s["claims"]) for p, s in standings.items() if s["claims"]} == \
+        await contests.recompute(contest_id)  # nothing counted after the freeze
+    thresholds = {a["partner"] for a in await contests.awards_of(contest_id) if a["award"] == "threshold"}
+    assert thresholds == {p for p, s in standings.items() if s["value"] >= 2}
+    assert all(s["place"] is not None for s in standings.values() if s["value"] > 0)
+    assert (await contests.get(contest_id))["status"] == "closed"
