@@ -563,6 +563,32 @@ async def place_order(user: CurrentUser, token: str, wants: list[Want], delivery
     return order_id
 
 
+async def place_award_order(partner_id: int, token: str, prize_id: int) -> int:
+    """A prize a partner won (a contest's place award), ordered on its behalf: the prize's points were credited
+    under the award's cause key just before, and this order reserves them, so it costs the partner nothing net.
+    Placed by the partner's admin (else any active user of the partner), to the address they ordered with last
+    (else the partner's own address and phone); the token (the award's key) makes a retry the same order.
+    Raises a DomainError (out of stock, not orderable, no user or address) for the caller to fall back on."""
+    from portal.accounts.services import user_for_session
+
+    users = await db_read(
+        "SELECT u.id FROM portal_user u WHERE u.partner = {} AND u.is_active = {} "
+        "ORDER BY CASE WHEN u.role = 'partner_admin' THEN 0 ELSE 1 END, u.id LIMIT 1", partner_id, True)
+    user = await user_for_session(users[0]["id"]) if users else None
+    if user is None:
+        raise NotOrderable(name=str(prize_id))
+    profile = await DeliveryProfile.select().where(DeliveryProfile.user == user.id).first()
+    if profile is None:
+        from portal.accounts.tables import Partner
+
+        partner = await Partner.select(Partner.address, Partner.phone).where(Partner.id == partner_id).first()
+        profile = {"recipient": user.full_name, "address": partner["address"], "phone": partner["phone"]}
+    if not (profile["address"] or "").strip():
+        raise NotOrderable(name=str(prize_id))
+    delivery = Delivery(profile["recipient"] or user.full_name, profile["address"], profile["phone"] or "")
+    return await place_order(user, token, [Want(prize_id, None, 1)], delivery)
+
+
 async def place_cart(user: CurrentUser, token: str, delivery: Delivery, ip: str = "") -> int:
     existing = await PrizeOrder.select(PrizeOrder.id).where(
         (PrizeOrder.key == token) & (PrizeOrder.partner == user.partner_id)).first()

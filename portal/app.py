@@ -36,6 +36,7 @@ from catalog.routes import (CatalogController, OrderQueueController, PrizeAdminC
 from portal.periods.routes import FinanceController, PartnerActsController
 from scheduler.routes import JobsController
 from portal.plans.routes import FulfilmentController, PartnerPlanController, PlansController
+from portal.gamification.routes_contests import ContestsController, PartnerContestsController
 from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController
@@ -135,6 +136,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PartnerActsController,
             JobsController,
             ImportJobsController,
+            ContestsController,
+            PartnerContestsController,
             api_router,
             static,
             ready,

@@ -241,6 +241,28 @@ async def _close_last_month() -> None:
     await close_period(current_span().previous().code, SYSTEM)
 
 
+async def _ensure_contests() -> None:
+    """A contest running this month (the demo's approvals count in it) and a draft for next month."""
+    from portal.gamification import contests
+    from portal.gamification.tables import Contest
+    from portal.periods.services import current_span
+
+    span = current_span()
+    if await Contest.exists().where(Contest.name == "Котлы месяца"):
+        return
+    running = await contests.create(SYSTEM, contests.ContestData(
+        name="Котлы месяца", description="Зарегистрируйте 5 котлов за месяц — 3 000 баллов каждому. "
+        "Тройка лидеров получает ещё 20 000 и 10 000 баллов и 5 000 ₽.", starts_on=span.starts_on, ends_on=span.ends_on,
+        metric="units", threshold=5, threshold_unit="points", threshold_amount=3_000,
+        places=(("points", 20_000), ("points", 10_000), ("kop", 500_000))))
+    await contests.start(SYSTEM, running)
+    following = span.next()
+    await contests.create(SYSTEM, contests.ContestData(
+        name="Выручка монтажников", description="Для монтажных организаций: кто больше заработает баллов.",
+        starts_on=following.starts_on, ends_on=following.ends_on, types=("installer",), metric="points",
+        places=(("points", 15_000), ("points", 7_500))))
+
+
 async def load_demo() -> list[DemoLogin]:
     active_ids = [await _ensure_partner(_partner_form(i)) for i in range(18)]
     # Two companies that applied themselves and wait for a manager.
@@ -260,6 +282,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_user("installer@premia.example", "Игорь Монтажников", Role.PARTNER_ADMIN, active_ids[2])
     await _ensure_rules()
     await _ensure_plans()
+    await _ensure_contests()
     await _ensure_claims()
     await _ensure_prizes(active_ids[0])
     await _ensure_tiers()

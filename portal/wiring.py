@@ -47,6 +47,14 @@ def wire() -> None:
     events.subscribe(ClaimDecided, tiers.on_claim_decided)  # after rewards: it counts the accrual just posted
     events.subscribe(ClaimApprovalRevoked, tiers.on_approval_revoked)
     events.subscribe(PeriodClosed, tiers.on_period_closed)
+    from portal.gamification import contests, labels as game_labels, services as game
+    events.subscribe(ClaimDecided, contests.on_claim_decided)  # after rewards: a points contest reads the accrual
+    events.subscribe(ClaimApprovalRevoked, contests.on_approval_revoked)
+    game.PANELS.append(("contests/_panel.html", contests.panel))
+    from catalog import services as catalog
+    from portal.gamification import slots as game_slots
+    game_slots.catalog.fill(catalog)
+    templating.add(game_labels.register_contests)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)

@@ -22,6 +22,7 @@ JOB_LABELS = {
     "points_expiry": N_("Points expiry"),
     "expiry_warnings": N_("Warnings about expiring points"),
     "ledger_verify": N_("Nightly ledger verification"),
+    "contest_close": N_("Contests close after their last day"),
 }
 RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
@@ -121,6 +122,15 @@ async def ledger_verify(due: dt.datetime) -> str:
                    transfers=result.transfers)
 
 
+async def contest_close(due: dt.datetime) -> str:
+    """Hourly: close every contest whose last day has passed (freeze, pay once, publish); resumable."""
+    from portal.gamification import contests
+
+    done = await contests.close_due(due)
+    return summary(N_("%(n)s contests closed, %(paid)s awards paid"), n=sum(r.status == "closed" for r in done),
+                   paid=sum(r.paid for r in done))
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -137,5 +147,6 @@ def registry() -> dict[str, Job]:
         Job("points_expiry", points_expiry, {"hour": 3, "minute": 30}),
         Job("expiry_warnings", expiry_warnings, {"hour": 9, "minute": 0}),
         Job("ledger_verify", ledger_verify, {"hour": 4, "minute": 0}),
+        Job("contest_close", contest_close, {"minute": 5}),
     ]
     return {job.name: job for job in jobs}

@@ -27,3 +27,11 @@ def register_tiers(env: Environment) -> None:
 
     env.globals.update(tier_label=tier_label, tier_benefits=tier_benefits, tier_move_labels=TIER_MOVE_LABELS,
                        tier_multiplier=multiplier_text)
+
+
+def register_contests(env: Environment) -> None:
+    from portal.gamification import contests
+
+    env.globals.update(CONTEST_STATUS_LABELS=contests.STATUS_LABELS, CONTEST_METRIC_LABELS=contests.METRIC_LABELS,
+                       CONTEST_UNIT_LABELS=contests.UNIT_LABELS, contest_figure=contests.figure_text,
+                       contest_prize=contests.prize_text)

@@ -6,7 +6,7 @@ their members. Badges, streaks and contests add their own tables below.
 
 from __future__ import annotations
 
-from piccolo.columns import BigInt, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -101,3 +101,74 @@ class TierWatch(Table, tablename="game_tier_watch"):
     last_period = Varchar(length=10, default="", help_text="The last close counted (a replayed close counts once)")
     shortfall = BigInt(default=0, help_text="Points still to earn to keep the tier")
     deadline = Varchar(length=10, default="", help_text="ISO date: the end of the period to earn them by")
+
+
+# --- contests (portal/gamification/contests.py) --------------------------------------------------
+
+class Contest(Table, tablename="game_contest"):
+    """A time-boxed contest a manager defines: who may play, what counts, and what it pays.
+
+    draft -> running -> closing -> closed (or cancelled). Its dates are company-time-zone days; the
+    timestamps are their bounds in UTC (a claim registered at or after ``starts_at`` and before ``ends_at``
+    counts)."""
+
+    name = Varchar(length=200)
+    description = Text(default="")
+    status = Varchar(length=20, default="draft", index=True)
+    starts_on = Date(help_text="First day, company time zone")
+    ends_on = Date(help_text="Last day, company time zone")
+    starts_at = Timestamptz(help_text="starts_on 00:00 in the company time zone, as UTC")
+    ends_at = Timestamptz(index=True, help_text="The day after ends_on, 00:00 company time, as UTC (excluded)")
+    eligibility = JSON(default="{}", help_text='{"regions": [...], "types": [...], "tiers": [...], "leagues": [levels]}')
+    metric = Varchar(length=20, default="units", help_text="units | revenue | points")
+    scope = Varchar(length=20, default="all", help_text="all | category | products")
+    scope_value = Varchar(length=500, default="", help_text="The category, or product ids separated by commas")
+    threshold = BigInt(default=0, help_text="Figure that earns the threshold award (0: none); revenue in kopecks")
+    threshold_unit = Varchar(length=10, default="points", help_text="points | kop")
+    threshold_amount = BigInt(default=0)
+    places = JSON(default="[]", help_text='Place awards from the 1st: [{"unit": "points", "amount": 5000}, '
+                                          '{"unit": "prize", "amount": <prize id>, "name": "..."}, ...]')
+    created_by = Integer(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class ContestStanding(Table, tablename="game_contest_standing"):
+    """A partner's figure in a contest, kept in the approvals' (and revocations') transactions.
+    ``reached_at`` is when the current figure was reached (ties: earlier wins); ``place`` is set at close."""
+
+    key = Varchar(length=40, unique=True, help_text='"<contest>:<partner>"')
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    value = BigInt(default=0)
+    claims = Integer(default=0)
+    reached_at = Timestamptz(null=True, default=None)
+    place = Integer(null=True, default=None, help_text="Frozen at close: 1 is first")
+
+
+class ContestEntry(Table, tablename="game_contest_entry"):
+    """One approved claim counted in a contest, with what it added: a revocation takes exactly this back."""
+
+    key = Varchar(length=40, unique=True, help_text='"<contest>:<claim>"')
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    claim = Integer(index=True, help_text="The claim's id")
+    value = BigInt(default=0)
+    approved_at = Timestamptz(default=TimestamptzNow())
+
+
+class ContestAward(Table, tablename="game_contest_award"):
+    """An award fixed when the contest's standings were frozen; ``paid_at`` is set in the transaction that
+    posts it to the ledger (under keys.contest_award, so a re-run never pays twice)."""
+
+    key = Varchar(length=80, unique=True, help_text="keys.contest_award(contest, partner, award)")
+    contest = ForeignKey(references=Contest, on_delete=OnDelete.cascade, index=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    award = Varchar(length=20, help_text="threshold | place1, place2, ...")
+    place = Integer(null=True, default=None)
+    unit = Varchar(length=10, help_text="points | kop | prize (its points are credited, then an order reserves them)")
+    amount = BigInt(default=0, help_text="Points or kopecks; for a prize, its price in points at the freeze")
+    prize = Integer(null=True, default=None, help_text="The catalogue prize's id (unit prize)")
+    prize_name = Varchar(length=300, default="")
+    order_id = Integer(null=True, default=None, help_text="The prize order placed for the winner, if it could be")
+    paid_at = Timestamptz(null=True, default=None, index=True)

@@ -110,3 +110,11 @@ def plan_bonus_period(key: str) -> str:
 def payout(line_key: str, payment: int) -> str:
     """The ``payment``-th payment of a payout line (a returned payment is reversed; paying again is a new one)."""
     return f"payout:{line_key}:{payment}"
+
+
+# --- the game: contests -----------------------------------------------------------------------------
+
+
+def contest_award(contest_id: int, partner_id: int, award: str) -> str:
+    """A contest's award to one partner (``award``: threshold, place1, place2, ...): paid once, whoever closes."""
+    return f"contest:{contest_id}:{partner_id}:{award}"

@@ -11,6 +11,7 @@ KIND_LABELS = {
     "redeem": N_("Spent on a prize"), "expiry": N_("Expired"), "adjustment": N_("Adjustment"),
     "reversal": N_("Correction"), "payout": N_("Paid out"),
 }
+KIND_LABELS["contest_award"] = N_("Contest prize")
 
 # Lines whose debit side is one of the partner's own accounts take away from what they can use.
 _OUTGOING_FROM = {"points_available", "points_pending", "points_reserved", "cash_pending", "cash_payable"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from portal.accounts.tables import User
-from portal.db import utcnow
+from portal.db import utcnow, write
 from portal.i18n import gettext
 from portal.notifications.tables import Notification
 
@@ -21,6 +21,27 @@ async def notify_partner(partner_id: int, kind: str, msgid: str, params: dict, l
             for u in users
         ])
     return len(users)
+
+
+async def notify_partners(messages: list[tuple[int, str, str, dict, str]]) -> int:
+    """Many partners at once, (partner, kind, msgid, params, link) each: one read of their users and one
+    raw INSERT per 500 messages (a contest's close tells 10^4 partners; ORM rows cost 0.3 ms each).
+    Runs in the caller's transaction. Returns how many messages were written."""
+    by_partner: dict[int, list[int]] = {}
+    ids = list({m[0] for m in messages})
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for u in await write("SELECT id, partner FROM portal_user WHERE is_active = {} AND partner IN ("
+                             + ", ".join(["{}"] * len(chunk)) + ")", True, *chunk):
+            by_partner.setdefault(u["partner"], []).append(u["id"])
+    now = utcnow()
+    rows = [(uid, kind, msgid, json.dumps(params, ensure_ascii=False), link, now)
+            for partner_id, kind, msgid, params, link in messages for uid in by_partner.get(partner_id, [])]
+    for start in range(0, len(rows), 500):
+        chunk = rows[start:start + 500]
+        await write('INSERT INTO notification ("user", kind, msgid, params, link, created_at) VALUES '
+                    + ", ".join(["({}, {}, {}, {}, {}, {})"] * len(chunk)), *[v for r in chunk for v in r])
+    return len(rows)
 
 
 async def notify_user(user_id: int, kind: str, msgid: str, params: dict, link: str = "") -> None:

@@ -111,6 +111,10 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_tier_credit": exempt("written only beside game_tier_earned, which moves the partner's revision"),
     "game_tier_move": partner("partner"),
     "game_tier_watch": partner("partner"),
+    "game_contest": REFERENCE,
+    "game_contest_standing": partner("partner"),
+    "game_contest_entry": exempt("a contest's parts, never shown; the standing it adds to is partner-scoped"),
+    "game_contest_award": exempt("shown on the contest pages only, not kept; the dashboard shows the standing"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions

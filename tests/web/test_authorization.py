@@ -123,6 +123,18 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("POST", "/manage/plans/{plan_key:str}"): (only(*MANAGERS, ok=400), {"plan_key": "plan_key"}),
     ("GET", "/manage/fulfilment"): (only(*MANAGERS, "finance"), {}),
     ("GET", "/manage/fulfilment/export/{fmt:str}"): (only(*MANAGERS, "finance"), {"fmt": "=xlsx"}),
+    ("GET", "/manage/contests"): (only(*MANAGERS), {}),
+    ("GET", "/manage/contests/new"): (only(*MANAGERS), {}),
+    ("POST", "/manage/contests/new"): (only(*MANAGERS, ok=400), {}),
+    ("GET", "/manage/contests/{contest_id:int}"): (only(*MANAGERS), {"contest_id": "contest_id"}),
+    ("GET", "/manage/contests/{contest_id:int}/edit"): (only(*MANAGERS), {"contest_id": "contest_id"}),
+    ("POST", "/manage/contests/{contest_id:int}/edit"): (only(*MANAGERS, ok=400), {"contest_id": "contest_id"}),
+    ("POST", "/manage/contests/{contest_id:int}/start"): (only(*MANAGERS, ok=409), {"contest_id": "contest_id"}),
+    ("POST", "/manage/contests/{contest_id:int}/cancel"): (only(*MANAGERS, ok=303), {"contest_id": "contest_id"}),
+    ("GET", "/manage/contests/{contest_id:int}/export/{fmt:str}"): (only(*MANAGERS), {"contest_id": "contest_id",
+                                                                                    "fmt": "=xlsx"}),
+    ("GET", "/contests"): (only(*PARTNERS), {}),
+    ("GET", "/contests/{contest_id:int}"): (only(*PARTNERS), {"contest_id": "contest_id"}),
     ("GET", "/dashboard/plan"): (only(*PARTNERS), {}),
     ("GET", "/catalog"): (only(*PARTNERS), {}),
     ("GET", "/catalog/prizes/{prize_id:int}"): (only(*PARTNERS), {"prize_id": "prize_id"}),
@@ -212,6 +224,7 @@ class World:
     photo_id: int
     users: dict[str, int]
     api_tokens: dict[str, str]
+    contest_id: int = 0  # a running contest everyone plays
 
 
 async def build_world() -> World:
@@ -253,7 +266,15 @@ async def build_world() -> World:
     prize_id = await prize(points=100)
     await give_points(partner_id, 100)
     order_id = await order(staff, prize_id)
+    from portal.gamification import contests
+    from portal.gamification.forms_contests import parse as contest_form
+
+    today = current_span().starts_on.isoformat()
+    contest_id = await contests.create(SYSTEM, contest_form({"name": "Конкурс", "starts_on": today, "ends_on": today,
+                                                             "metric": "units", "p1_amount": "100"}))
+    await contests.start(SYSTEM, contest_id)
     return World(
+        contest_id=contest_id,
         current_period=current_span().code,
         prize_id=prize_id,
         order_id=order_id,

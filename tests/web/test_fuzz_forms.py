@@ -38,7 +38,9 @@ FIELDS = sorted({
     "name_ru", "name_en", "threshold_points", "colour", "multiplier", "benefits_ru", "benefits_en",
 } | {f"t{t}_{name}" for t in range(3) for name in ("key", "name", "metric", "scope", "scope_value", "goal",
                                                         "bonus_unit")}
-  | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")})
+  | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")}
+  | {"starts_on", "ends_on", "regions", "types", "tiers", "leagues", "metric", "threshold", "threshold_unit",
+     "threshold_amount"} | {f"p{n}_{name}" for n in range(1, 4) for name in ("unit", "amount")})
 
 NASTY = [
     "", " ", "\x00", "a\x00b", "\x00" * 10, "\x1b[31m", "\u202e", "\ufeff", "²", "¹²³", "١٢٣", "𝟙𝟚", "Ⅻ",
@@ -61,6 +63,8 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
     rule = {"name": "Котлы", "scope": "all", "kind": "fixed", "value": "100", "unit": "points",
             "valid_from": "2020-01-01"}
     prize = {"code": "MUG-1", "name": "Кружка", "category": "Дом", "points": "100", "variants": "S: 1\nL"}
+    contest = {"name": "Конкурс", "starts_on": "2026-03-01", "ends_on": "2026-03-31", "metric": "units",
+               "threshold": "20", "threshold_amount": "5000", "p1_unit": "kop", "p1_amount": "1000,00"}
     partner = {"legal_name": "ООО «Тест»", "inn": f.unique_inn(), "region": "Москва", "partner_type": "dealer"}
     forms = {
         "/login": {"email": "admin@example.com", "password": "wrong-password"},
@@ -89,6 +93,7 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
         "/manage/orders/{order_id:int}/{action:str}": {"tracking": "RA123", "reason": "Нет на складе"},
         "/admin/tiers/{code:str}": {"name_ru": "Золото", "name_en": "Gold", "threshold_points": "60000",
                                     "colour": "#b8860b", "multiplier": "1,1", "benefits_ru": "", "benefits_en": ""},
+        "/manage/contests/new": contest, "/manage/contests/{contest_id:int}/edit": contest,
     }
     return dict(forms.get(route, {})) if method == "POST" else {}
 
