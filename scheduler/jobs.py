@@ -22,6 +22,7 @@ JOB_LABELS = {
     "points_expiry": N_("Points expiry"),
     "expiry_warnings": N_("Warnings about expiring points"),
     "ledger_verify": N_("Nightly ledger verification"),
+    "upload_cleanup": N_("Unused photo uploads deleted"),
 }
 RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
@@ -121,6 +122,13 @@ async def ledger_verify(due: dt.datetime) -> str:
                    transfers=result.transfers)
 
 
+async def upload_cleanup(due: dt.datetime) -> str:
+    """Hourly: photos sent ahead of a claim form that was never saved, older than upload_slot_hours."""
+    from portal.claims import uploads
+
+    return summary(N_("deleted %(n)s unused photo uploads"), n=await uploads.delete_stale(due))
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -137,5 +145,6 @@ def registry() -> dict[str, Job]:
         Job("points_expiry", points_expiry, {"hour": 3, "minute": 30}),
         Job("expiry_warnings", expiry_warnings, {"hour": 9, "minute": 0}),
         Job("ledger_verify", ledger_verify, {"hour": 4, "minute": 0}),
+        Job("upload_cleanup", upload_cleanup, {"minute": 17}),
     ]
     return {job.name: job for job in jobs}
