@@ -155,14 +155,13 @@
       return done.then(function () {
         if (bar) { bar.removeAttribute("value"); }  // indeterminate while shrinking
         return shrink(file).then(function (small) {
-          if (navigator.onLine === false) { throw { status: 0 }; }
-          return send(form, small, function (part) { if (bar) { bar.value = Math.round(part * 100); } })
-            .then(function (answer) { showKept(form, answer); })
-            .catch(function (failure) {
-              if (failure && failure.status) { say(form, ".photo-live", failure.message || ""); return; }
-              state(form).pending.push(small);  // offline or cut off: it waits, shown as waiting
-              showWaiting(form, small);
-            });
+          var sending = navigator.onLine === false ? Promise.reject({ status: 0 })
+            : send(form, small, function (part) { if (bar) { bar.value = Math.round(part * 100); } });
+          return sending.then(function (answer) { showKept(form, answer); }, function (failure) {
+            if (failure && failure.status) { say(form, ".photo-live", failure.message || ""); return; }
+            state(form).pending.push(small);  // offline or cut off: it waits, shown as waiting
+            showWaiting(form, small);
+          });
         });
       });
     }, Promise.resolve()).then(function () { busy(form, false); }, function () { busy(form, false); });

@@ -182,3 +182,52 @@ async def test_serials_are_checked_as_typed_and_a_repeat_is_caught_before_sendin
     await expect(live).to_be_hidden()
     await phone.get_by_role("button", name="Зарегистрировать", exact=True).click()
     await phone.get_by_text("Зарегистрировано. Менеджер скоро проверит.").wait_for()
+
+
+async def test_a_photo_picked_offline_waits_and_goes_with_the_form(live_server, phone, tmp_path):
+    """What the offline queue relies on: PremiaClaimForm.pendingPhotos(form) gives the shrunk photo not sent yet,
+    and a plain submit once online carries it as "photos"."""
+    await f.product(name="Бойлер 100 л", sku="TT-B100")
+    dealer = await f.user(Role.PARTNER_STAFF, await f.partner())
+    photo = camera_photo(tmp_path / "offline.jpg", 2400, 1800)
+    await _sign_in(phone, live_server, await f.email_of(dealer))
+    await phone.wait_for_url("**/dashboard")
+    await phone.goto(live_server + "/claims/new")
+    await phone.get_by_label("Бойлер 100 л (TT-B100)").check()
+    await phone.get_by_label("Сумма, ₽").fill("12 000")
+    await phone.context.set_offline(True)
+    await phone.locator("input[type=file][name=photos]").set_input_files(str(photo))
+    await expect(phone.locator(".kept-photos li.waiting")).to_have_count(1)
+    pending = await phone.evaluate("""() => PremiaClaimForm.pendingPhotos(document.querySelector('form.claim-form'))
+                                          .map(f => [f.name, f.type, f.size])""")
+    assert len(pending) == 1 and pending[0][1] == "image/jpeg" and pending[0][2] < photo.stat().st_size
+    assert pending[0][0] == "offline.jpg"
+    await phone.context.set_offline(False)
+    await phone.get_by_role("button", name="Зарегистрировать", exact=True).click()
+    await phone.get_by_text("Зарегистрировано. Менеджер скоро проверит.").wait_for()
+    stored = await ClaimPhoto.select().first()
+    assert Image.open(services.media_root() / stored["display_name"]).size == (1600, 1200)
+    assert await ClaimUpload.count() == 0
+
+
+async def test_the_picker_starts_with_the_dealers_usual_products_and_its_options_never_overlap(live_server, phone):
+    long_name = "Котёл настенный газовый двухконтурный с закрытой камерой сгорания и погодозависимой автоматикой"
+    products = [await f.product(name=f"{long_name} {n}", sku=f"TT-LONG-{n}") for n in range(8)]
+    usual = await f.product(name="Яблоко раздора", sku="ZZ-1")  # last by name: never among the first otherwise
+    partner_id = await f.partner()
+    dealer = await f.user(Role.PARTNER_STAFF, partner_id)
+    colleague = await f.current(await f.user(Role.PARTNER_STAFF, partner_id))
+    for _ in range(3):
+        await f.claim(colleague, usual)
+    await f.claim(colleague, products[0])  # the last one registered: chosen already
+    await _sign_in(phone, live_server, await f.email_of(dealer))
+    await phone.wait_for_url("**/dashboard")
+    await phone.goto(live_server + "/claims/new")
+    labels = [t.strip() for t in await phone.locator("#item-options .choice").all_inner_texts()]
+    assert labels[0].startswith(long_name) and labels[1].startswith("Яблоко раздора")
+    boxes = [await c.bounding_box() for c in await phone.locator("#item-options .choice").all()]
+    for upper, lower in zip(boxes, boxes[1:]):
+        assert upper["y"] + upper["height"] <= lower["y"] + 0.5  # one under the other, never on top
+    options = phone.locator("#item-options")
+    assert await options.evaluate("el => el.scrollHeight <= el.clientHeight + 1")  # no scroll box in the page
+    assert await _fits_the_screen(phone)
