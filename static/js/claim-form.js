@@ -11,6 +11,7 @@
 //    vendored ZXing library, loaded only when the button is pressed.
 (function () {
   "use strict";
+  if (window.PremiaClaimForm) { return; }  // a boosted navigation runs the page's scripts again: listen once
   var EDGE = 1600, QUALITY = 0.8, states = new WeakMap();
 
   function claimForm(node) {
