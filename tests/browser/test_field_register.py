@@ -97,7 +97,11 @@ async def test_a_sale_with_two_serials_and_a_12_mp_photo_on_slow_3g_takes_at_mos
         taps += 1
         await page.locator("input[type=file][name=photos]").set_input_files(str(photo))
         taps += 1
-        await page.get_by_role("button", name="Зарегистрировать", exact=True).click()  # waits while the photo goes
+        submit = page.get_by_role("button", name="Зарегистрировать", exact=True)
+        await expect(submit).to_be_disabled()  # while the photo is shrunk and sent, with its progress shown
+        await expect(page.locator(".upload-progress progress")).to_be_visible()
+        await expect(page.locator(".kept-photos li.kept")).to_have_count(1, timeout=60_000)  # on the server
+        await submit.click()
         taps += 1
         await page.get_by_text("Зарегистрировано. Менеджер скоро проверит.").wait_for(timeout=120_000)
         seconds = time.monotonic() - started
