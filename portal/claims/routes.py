@@ -20,7 +20,7 @@ from portal.imports.routes import started
 from portal.errors import DomainError, ValidationFailed
 from portal.media.images import ImageTooLarge
 from portal.db import company_today
-from portal.products.services import item_choice, search_items
+from portal.products.services import search_items
 from portal.web.auth import manager, partner_user, requires_login
 from portal.forms import parse_ids
 from portal.web.helpers import client_ip, page_number, query_id
@@ -64,22 +64,11 @@ class ClaimsController(Controller):
     async def _form(self, request: Request, values: dict, errors: dict, status: int = 200,
                     editing: int | None = None) -> Page:
         values = dict(values)
-        query = str(values.get("q") or "")
-        items = await search_items(query, limit=8)
-        favourites = 0
-        if not query.strip():  # the partner's recent and most frequent first, then the rest; never a scroll box
-            picked = [c for c in [await item_choice(k) for k in await services.favourite_items(request.user)] if c]
-            keys = {c.key for c in picked}
-            items, favourites = picked + [it for it in items if it.key not in keys][:8 - min(len(picked), 4)], len(picked)
         chosen = str(values.get("item") or "")
         if not chosen:
             last = await services.last_item_of(request.user)  # fast repeat entry: start from the last one
             chosen = last["key"] if last else ""
-        if chosen and all(it.key != chosen for it in items):
-            choice = await item_choice(chosen)
-            if choice is not None:
-                items.insert(0, choice)
-                favourites += 1 if favourites else 0
+        items, favourites = await services.picker(request.user, str(values.get("q") or ""), chosen)
         values["item"] = chosen
         values.setdefault("idempotency_key", _new_key())
         values.setdefault("quantity", "1")

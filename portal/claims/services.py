@@ -41,7 +41,7 @@ from portal.errors import Conflict, DomainError, Forbidden, NotFound, Validation
 from portal.i18n import N_, gettext as _
 from portal.media import images
 from portal.periods import services as periods
-from portal.products.services import resolve_item
+from portal.products.services import item_choice, resolve_item, search_items
 from portal.products.tables import Product
 from portal.settings import get_settings
 
@@ -598,3 +598,22 @@ async def favourite_items(actor: CurrentUser, recent: int = 3, limit: int = 6) -
     by_recent = sorted(keys, key=lambda k: -keys[k]["last"])[:recent]
     by_count = sorted(keys, key=lambda k: (-keys[k]["n"], -keys[k]["last"]))
     return list(dict.fromkeys(by_recent + by_count))[:limit]
+
+
+async def picker(actor: CurrentUser, query: str, chosen: str, size: int = 8) -> tuple[list, int]:
+    """The claim form's product picker: (items, how many lead as the partner's own). Without a query the
+    partner's recent and most frequent come first, then a few others; the chosen one is always there. Short,
+    so the page never needs a scroll box inside it; the search finds the rest."""
+    items = await search_items(query, limit=size)
+    favourites = 0
+    if not query.strip():
+        picked = [c for c in [await item_choice(k) for k in await favourite_items(actor)] if c]
+        keys = {c.key for c in picked}
+        items = picked + [it for it in items if it.key not in keys][: size - min(len(picked), size // 2)]
+        favourites = len(picked)
+    if chosen and all(it.key != chosen for it in items):
+        choice = await item_choice(chosen)
+        if choice is not None:
+            items.insert(0, choice)
+            favourites += 1 if favourites else 0
+    return items, favourites
