@@ -159,8 +159,8 @@
           var sending = navigator.onLine === false ? Promise.reject({ status: 0 })
             : send(form, small, function (part) { if (bar) { bar.value = Math.round(part * 100); } });
           return sending.then(function (answer) { showKept(form, answer); }, function (failure) {
-            if (failure && failure.status) { say(form, ".photo-live", failure.message || ""); return; }
-            state(form).pending.push(small);  // offline or cut off: it waits, shown as waiting
+            if (failure && failure.message) { say(form, ".photo-live", failure.message); return; }  // refused
+            state(form).pending.push(small);  // offline, cut off or a server hiccup: it waits, shown as waiting
             showWaiting(form, small);
           });
         });
