@@ -140,3 +140,14 @@ async def test_sending_ahead_refuses_what_the_form_would_refuse(client):
     empty = await _send_ahead(client, b"", "IMG_0001.jpg")
     assert empty.status_code == 400 and "пустой" in empty.json()["error"]
     assert await ClaimUpload.count() == 0
+
+
+async def test_editing_a_claim_attaches_photos_sent_ahead():
+    product_id = await f.product()
+    dealer = await f.dealer()
+    claim_id = await f.claim(dealer, product_id)
+    (slot,) = await uploads.store(dealer, [f.jpeg(seed=9)])
+    await services.edit(dealer, claim_id, f.claim_form(product_id, comment="добавил фото") | {"upload": [str(slot)]},
+                        [])
+    assert await ClaimPhoto.count().where(ClaimPhoto.claim == claim_id) == 1
+    assert await ClaimUpload.count() == 0
