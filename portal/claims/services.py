@@ -170,8 +170,9 @@ class FormRefused(ValidationFailed):
 
 async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = "") -> Submitted:
     """Register a sale or job from the form. Its photos are upload slots (``data["upload"]``, sent ahead by
-    the form's script) and files sent with the form, which first become slots themselves: checked and
-    re-encoded before anything else is written, and kept when the form is refused for another field."""
+    the form's script) and files sent with the form (without JavaScript, or the offline queue's): those are
+    checked and re-encoded before anything else is written, and kept as slots when the form is refused for
+    another field, so they are never sent twice."""
     if actor.partner_id is None:
         raise Forbidden()
     key = str(data.get("idempotency_key") or "")
@@ -184,18 +185,24 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
         return Submitted(existing, False)
     try:
         await _refuse_too_many_photos(len(slots) + len(photos))
-        slots += await uploads.store(actor, photos)
+        processed = await uploads.process(photos)
     except ValidationFailed as exc:
         raise FormRefused(exc.errors, slots) from exc
+    # A form that saves attaches its own photos directly; one refused for a field keeps them as slots.
     try:
-        return await _submit_form(actor, data, slots, key, ip)
-    except FormRefused:
-        raise
+        submitted = await _submit_form(actor, data, slots, processed, key, ip)
     except ValidationFailed as exc:
-        raise FormRefused(exc.errors, slots) from exc
+        raise FormRefused(exc.errors, slots + await uploads.record(actor, processed)) from exc
+    except Exception:
+        await uploads.discard(processed)
+        raise
+    if not submitted.created:
+        await uploads.discard(processed)
+    return submitted
 
 
-async def _submit_form(actor: CurrentUser, data: dict, slots: list[int], key: str, ip: str) -> Submitted:
+async def _submit_form(actor: CurrentUser, data: dict, slots: list[int], processed: list[images.ProcessedImage],
+                       key: str, ip: str) -> Submitted:
     item = await resolve_item(str(data.get("item") or ""), actor.revision)
     form = ClaimForm.parse(data, item, company_today())
     await _refuse_closed_date(form.sold_on, actor.revision)
@@ -207,7 +214,7 @@ async def _submit_form(actor: CurrentUser, data: dict, slots: list[int], key: st
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
     try:
-        claim_id, created = await _insert(actor, form, item, slots, ip)
+        claim_id, created = await _insert(actor, form, item, slots, processed, ip)
     except Exception as exc:
         if "reporting period closed" in str(exc):  # the period closed since this request began
             await _refuse_closed_date(form.sold_on)
@@ -231,9 +238,10 @@ async def _refuse_closed_date(day, revision=None) -> None:
                                              "ask a manager.", code=code)})
 
 
-async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, slots: list[int], ip: str) -> tuple[int, bool]:
-    """Write the claim with the photos of its upload slots; (id, True), or (the first claim's id, False) when
-    its idempotency key is taken (its slots are then left as they are)."""
+async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, slots: list[int],
+                  processed: list[images.ProcessedImage], ip: str) -> tuple[int, bool]:
+    """Write the claim with its photos (those sent with it, and those of its upload slots); (id, True), or (the
+    first claim's id, False) when its idempotency key is taken (its slots are then left as they are)."""
     now = utcnow()
     async with write_transaction():
         # Plain INSERTs (the path every sale from a phone takes): every column is given, as the ORM would.
@@ -255,7 +263,7 @@ async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, slots: list[i
         claim_id = rows[0]["id"]
         if form.serials:
             await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
-        processed = await uploads.take(actor, slots)
+        processed = processed + await uploads.take(actor, slots)
         await _attach_photos(claim_id, processed)
         await db_write("INSERT INTO claim_event (claim, from_status, to_status, actor, note, at) "
                        "VALUES ({}, '', {}, {}, '', {})", claim_id, SUBMITTED, actor.id, now)

@@ -52,17 +52,15 @@ def _placeholders(n: int) -> str:
     return ", ".join(["{}"] * n)
 
 
-async def store(actor: CurrentUser, photos: list[bytes]) -> list[int]:
-    """Check and re-encode photos, keep them as the actor's slots; their ids in order.
-    Raises ValidationFailed (field "photos") or images.ImageTooLarge with the user's message."""
+async def process(photos: list[bytes]) -> list[images.ProcessedImage]:
+    """Check and re-encode photos into renditions in the claims folder (no row yet: the caller records them,
+    as a claim's photos or with ``record()`` as slots). Raises ValidationFailed (field "photos") or
+    images.ImageTooLarge with the user's message."""
     if not photos:
         return []
-    if await ClaimUpload.count().where((ClaimUpload.owner == actor.id) & (ClaimUpload.created_at > _cutoff())) \
-            + len(photos) > MAX_OPEN_SLOTS:
-        raise ValidationFailed({"photos": _("Too many photos waiting for a form: save the claim first.")})
     cap = get_settings().app.max_upload_mb * 1024 * 1024
 
-    def process() -> list[images.ProcessedImage]:
+    def work() -> list[images.ProcessedImage]:
         images.check_batch(photos, cap, get_settings().app.max_request_megapixels * 1_000_000)
         done: list[images.ProcessedImage] = []
         try:
@@ -74,11 +72,17 @@ async def store(actor: CurrentUser, photos: list[bytes]) -> list[int]:
         return done
 
     try:
-        processed = await anyio.to_thread.run_sync(process)
+        return await anyio.to_thread.run_sync(work)
     except images.ImageTooLarge:
         raise
     except images.ImageRejected as exc:
         raise ValidationFailed({"photos": exc.message}) from exc
+
+
+async def record(actor: CurrentUser, processed: list[images.ProcessedImage]) -> list[int]:
+    """Keep processed photos as the actor's slots; their ids in order. Their files are removed if this fails."""
+    if not processed:
+        return []
     now = utcnow()
     try:
         async with write_transaction():
@@ -91,9 +95,23 @@ async def store(actor: CurrentUser, photos: list[bytes]) -> list[int]:
                     p.thumb.width, p.thumb.height, p.sha256, p.dhash, now)
                 ids.append(rows[0]["id"])
     except Exception:
-        await anyio.to_thread.run_sync(_remove, processed)
+        await discard(processed)
         raise
     return ids
+
+
+async def store(actor: CurrentUser, photos: list[bytes]) -> list[int]:
+    """Photos sent ahead of their form: checked, re-encoded and kept as the actor's slots; their ids."""
+    if await ClaimUpload.count().where((ClaimUpload.owner == actor.id) & (ClaimUpload.created_at > _cutoff())) \
+            + len(photos) > MAX_OPEN_SLOTS:
+        raise ValidationFailed({"photos": _("Too many photos waiting for a form: save the claim first.")})
+    return await record(actor, await process(photos))
+
+
+async def discard(processed: list[images.ProcessedImage]) -> None:
+    """Renditions written but not recorded: removed in a worker thread (with S3 each delete is a network call)."""
+    if processed:
+        await anyio.to_thread.run_sync(_remove, processed)
 
 
 async def kept(actor: CurrentUser, ids: Iterable[int]) -> list[dict]:
