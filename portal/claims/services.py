@@ -615,12 +615,12 @@ async def picker(actor: CurrentUser, query: str, chosen: str, size: int = 8) -> 
     items = await search_items(query, limit=size)
     favourites = 0
     if not query.strip():
-        picked = [c for c in [await item_choice(k) for k in await favourite_items(actor)] if c]
+        picked = [c for c in [await item_choice(k, actor.revision) for k in await favourite_items(actor)] if c]
         keys = {c.key for c in picked}
         items = picked + [it for it in items if it.key not in keys][: size - min(len(picked), size // 2)]
         favourites = len(picked)
     if chosen and all(it.key != chosen for it in items):
-        choice = await item_choice(chosen)
+        choice = await item_choice(chosen, actor.revision)
         if choice is not None:
             items.insert(0, choice)
             favourites += 1 if favourites else 0

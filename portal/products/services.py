@@ -180,8 +180,8 @@ async def search_items(q: str, limit: int = 15) -> list[PickerItem]:
     return items[:limit]
 
 
-async def item_choice(key: str) -> PickerItem | None:
-    item = await resolve_item(key)
+async def item_choice(key: str, revision: Revision | None = None) -> PickerItem | None:
+    item = await resolve_item(key, revision)
     if item is None:
         return None
     if item["kind"] == "product":
