@@ -23,6 +23,7 @@ JOB_LABELS = {
     "expiry_warnings": N_("Warnings about expiring points"),
     "ledger_verify": N_("Nightly ledger verification"),
     "contest_close": N_("Contests close after their last day"),
+    "upload_cleanup": N_("Unused photo uploads deleted"),
 }
 RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
@@ -129,6 +130,11 @@ async def contest_close(due: dt.datetime) -> str:
     done = await contests.close_due(due)
     return summary(N_("%(n)s contests closed, %(paid)s awards paid"), n=sum(r.status == "closed" for r in done),
                    paid=sum(r.paid for r in done))
+async def upload_cleanup(due: dt.datetime) -> str:
+    """Hourly: photos sent ahead of a claim form that was never saved, older than upload_slot_hours."""
+    from portal.claims import uploads
+
+    return summary(N_("deleted %(n)s unused photo uploads"), n=await uploads.delete_stale(due))
 
 
 @dataclass(frozen=True)
@@ -148,5 +154,6 @@ def registry() -> dict[str, Job]:
         Job("expiry_warnings", expiry_warnings, {"hour": 9, "minute": 0}),
         Job("ledger_verify", ledger_verify, {"hour": 4, "minute": 0}),
         Job("contest_close", contest_close, {"minute": 5}),
+        Job("upload_cleanup", upload_cleanup, {"minute": 17}),
     ]
     return {job.name: job for job in jobs}

@@ -13,14 +13,14 @@ from litestar.plugins.htmx import HTMXRequest, HTMXTemplate
 from litestar.response import File, Redirect, Response
 
 from litestar import get, post
-from portal.claims import bulk, services
+from portal.claims import bulk, services, uploads
 from portal.i18n import gettext as _
 from portal.imports import services as imports
 from portal.imports.routes import started
 from portal.errors import DomainError, ValidationFailed
 from portal.media.images import ImageTooLarge
 from portal.db import company_today
-from portal.products.services import item_choice, search_items
+from portal.products.services import search_items
 from portal.web.auth import manager, partner_user, requires_login
 from portal.forms import parse_ids
 from portal.web.helpers import client_ip, page_number, query_id
@@ -29,17 +29,24 @@ from portal.web.responses import Page
 
 
 async def _form_and_photos(request: Request) -> tuple[dict[str, Any], list[bytes]]:
+    """The form's fields, its ``upload`` slot ids (a list) and its photos' bytes. A file input left empty
+    sends a part with no name and no bytes (skipped); a picked file of zero bytes is kept, and refused with
+    a message."""
     form = await request.form()
     data: dict[str, Any] = {}
     photos: list[bytes] = []
+    slots: list[str] = []
     for key, value in form.multi_items():
         if isinstance(value, UploadFile):
             if key == "photos":
                 content = await value.read()
-                if content:
+                if content or value.filename:
                     photos.append(content)
+        elif key == "upload":
+            slots.append(value)
         elif key != "_csrf_token":
             data[key] = value
+    data["upload"] = slots
     return data, photos
 
 
@@ -57,23 +64,21 @@ class ClaimsController(Controller):
     async def _form(self, request: Request, values: dict, errors: dict, status: int = 200,
                     editing: int | None = None) -> Page:
         values = dict(values)
-        items = await search_items(str(values.get("q") or ""))
         chosen = str(values.get("item") or "")
         if not chosen:
             last = await services.last_item_of(request.user)  # fast repeat entry: start from the last one
             chosen = last["key"] if last else ""
-        if chosen and all(it.key != chosen for it in items):
-            picked = await item_choice(chosen)
-            if picked is not None:
-                items.insert(0, picked)
+        items, favourites = await services.picker(request.user, str(values.get("q") or ""), chosen)
         values["item"] = chosen
         values.setdefault("idempotency_key", _new_key())
         values.setdefault("quantity", "1")
         values.setdefault("sold_on", company_today().isoformat())
         from portal.claims.slots import estimate
 
+        kept = await uploads.kept(request.user, uploads.upload_ids(values.get("upload")))
         return Page("claims/new.html", status_code=status, context={
-            "values": values, "errors": errors, "items": items, "editing": editing,
+            "values": values, "errors": errors, "items": items, "editing": editing, "kept": kept,
+            "favourites": favourites,
             "e": await estimate(request.user, values)})
 
     @get("/", name="claims")
@@ -101,11 +106,35 @@ class ClaimsController(Controller):
         data, photos = await _form_and_photos(request)
         try:
             result = await services.submit(request.user, data, photos, ip=client_ip(request))
+        except services.FormRefused as exc:
+            return await self._form(request, data | {"upload": exc.uploads}, exc.errors, status=400)
         except ValidationFailed as exc:
             return await self._form(request, data, exc.errors, status=400)
         except ImageTooLarge as exc:
             return await self._form(request, data, {"photos": exc.message}, status=413)
         return Redirect(f"/claims/{result.claim_id}?registered=1", status_code=303)
+
+    @post("/uploads", request_max_body_size=32 * 1024 * 1024)
+    async def upload(self, request: Request) -> Response:
+        """One photo sent ahead of its form (the form's script); answers the slot's id for the form to carry."""
+        photos = (await _form_and_photos(request))[1]
+        try:
+            if len(photos) != 1:
+                raise ValidationFailed({"photos": _("Send one photo.")})
+            (slot,) = await uploads.store(request.user, photos)
+        except ValidationFailed as exc:
+            return Response({"error": exc.errors.get("photos", exc.message)}, status_code=400)
+        except ImageTooLarge as exc:
+            return Response({"error": exc.message}, status_code=413)
+        return Response({"id": slot, "thumb": f"/claims/uploads/{slot}/thumb"}, status_code=201)
+
+    @get("/uploads/{upload_id:int}/thumb", name="claim_upload_thumb")
+    async def upload_thumb(self, request: Request, upload_id: FromPath[int]) -> Response:
+        try:
+            key = await uploads.thumb_key(request.user, upload_id)
+        except DomainError as exc:
+            raise NotFoundException() from exc
+        return await media_response(key, "image/jpeg", "private, max-age=86400")
 
     @get("/{claim_id:int}", name="claim")
     async def show(self, request: Request, claim_id: FromPath[int]) -> Page:

@@ -30,6 +30,7 @@ from portal.accounts.tables import Partner, User
 from portal.audit.services import Actor
 from portal.audit import services as audit
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+from portal.claims import uploads
 from portal.claims.forms import ClaimForm
 from portal.claims.statuses import (APPROVED, AUDIT_ACTIONS, DECISIONS, MOVES, NEEDS_INFO, OPEN, REJECTED,  # noqa: F401
                                     RESUBMITTED, STATUS_LABELS, SUBMITTED, WITHDRAWN)
@@ -40,7 +41,7 @@ from portal.errors import Conflict, DomainError, Forbidden, NotFound, Validation
 from portal.i18n import N_, gettext as _
 from portal.media import images
 from portal.periods import services as periods
-from portal.products.services import resolve_item
+from portal.products.services import item_choice, resolve_item, search_items
 from portal.products.tables import Product
 from portal.settings import get_settings
 
@@ -115,15 +116,16 @@ async def _flag_unless_retry(partner_id: int, key: str, serials: list[str]) -> i
     return None
 
 
-async def _refuse_too_many_photos(photos: list[bytes], claim_id: int | None = None, partner_id: int | None = None
-                                  ) -> None:
+async def _refuse_too_many_photos(photos: list[bytes] | int, claim_id: int | None = None,
+                                  partner_id: int | None = None) -> None:
     """A claim holds at most ``max_photos_per_claim`` pictures, counting those it has already."""
-    if not photos:
+    count = photos if isinstance(photos, int) else len(photos)
+    if not count:
         return
     limit = get_settings().app.max_photos_per_claim
     have = await ClaimPhoto.count().where((ClaimPhoto.claim == claim_id) & (ClaimPhoto.claim.partner == partner_id)) \
         if claim_id is not None else 0
-    if have + len(photos) > limit:
+    if have + count > limit:
         raise ValidationFailed({"photos": _("A claim can have at most %(n)s photos.", n=limit)})
 
 
@@ -157,17 +159,50 @@ class Submitted:
     created: bool  # False: the same form was sent again, and this is the claim it made the first time
 
 
+class FormRefused(ValidationFailed):
+    """A claim form refused for a field; ``uploads`` are the photo slots the re-shown form keeps (those it
+    carried and those its own files became), so the dealer never sends a photo twice."""
+
+    def __init__(self, errors: dict[str, str], uploads: list[int]) -> None:
+        super().__init__(errors)
+        self.uploads = uploads
+
+
 async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = "") -> Submitted:
-    """Register a sale or job from the form. Photos are checked and re-encoded before anything is written."""
+    """Register a sale or job from the form. Its photos are upload slots (``data["upload"]``, sent ahead by
+    the form's script) and files sent with the form (without JavaScript, or the offline queue's): those are
+    checked and re-encoded before anything else is written, and kept as slots when the form is refused for
+    another field, so they are never sent twice."""
     if actor.partner_id is None:
         raise Forbidden()
     key = str(data.get("idempotency_key") or "")
+    slots = uploads.upload_ids(data.get("upload"))
     # A retry is recognised up front when the work before the insert must not run twice: photos (Pillow),
     # serials (the duplicate check would refuse the retry's own serials). Otherwise the unique key catches
     # it at the insert, below, and the retry gets the first claim all the same.
-    if key and (photos or str(data.get("serials") or "").strip()) \
+    if key and (photos or slots or str(data.get("serials") or "").strip()) \
             and (existing := await _existing_for_key(actor.partner_id, key)) is not None:
         return Submitted(existing, False)
+    try:
+        await _refuse_too_many_photos(len(slots) + len(photos))
+        processed = await uploads.process(photos)
+    except ValidationFailed as exc:
+        raise FormRefused(exc.errors, slots) from exc
+    # A form that saves attaches its own photos directly; one refused for a field keeps them as slots.
+    try:
+        submitted = await _submit_form(actor, data, slots, processed, key, ip)
+    except ValidationFailed as exc:
+        raise FormRefused(exc.errors, slots + await uploads.record(actor, processed)) from exc
+    except Exception:
+        await uploads.discard(processed)
+        raise
+    if not submitted.created:
+        await uploads.discard(processed)
+    return submitted
+
+
+async def _submit_form(actor: CurrentUser, data: dict, slots: list[int], processed: list[images.ProcessedImage],
+                       key: str, ip: str) -> Submitted:
     item = await resolve_item(str(data.get("item") or ""), actor.revision)
     form = ClaimForm.parse(data, item, company_today())
     await _refuse_closed_date(form.sold_on, actor.revision)
@@ -178,17 +213,9 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
             return Submitted(first, False)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
-    await _refuse_too_many_photos(photos)
     try:
-        processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
-    except images.ImageTooLarge:
-        raise
-    except images.ImageRejected as exc:
-        raise ValidationFailed({"photos": exc.message}) from exc
-    try:
-        claim_id, created = await _insert(actor, form, item, processed, ip)
+        claim_id, created = await _insert(actor, form, item, slots, processed, ip)
     except Exception as exc:
-        await _discard(processed)
         if "reporting period closed" in str(exc):  # the period closed since this request began
             await _refuse_closed_date(form.sold_on)
         if is_unique_violation(exc):
@@ -200,8 +227,6 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
                 raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                                      serial=serial)}) from exc
         raise
-    if not created:
-        await _discard(processed)
     return Submitted(claim_id, created)
 
 
@@ -213,8 +238,10 @@ async def _refuse_closed_date(day, revision=None) -> None:
                                              "ask a manager.", code=code)})
 
 
-async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: list, ip: str) -> tuple[int, bool]:
-    """Write the claim; (id, True), or (the first claim's id, False) when its idempotency key is taken."""
+async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, slots: list[int],
+                  processed: list[images.ProcessedImage], ip: str) -> tuple[int, bool]:
+    """Write the claim with its photos (those sent with it, and those of its upload slots); (id, True), or (the
+    first claim's id, False) when its idempotency key is taken (its slots are then left as they are)."""
     now = utcnow()
     async with write_transaction():
         # Plain INSERTs (the path every sale from a phone takes): every column is given, as the ORM would.
@@ -236,6 +263,7 @@ async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: li
         claim_id = rows[0]["id"]
         if form.serials:
             await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
+        processed = processed + await uploads.take(actor, slots)
         await _attach_photos(claim_id, processed)
         await db_write("INSERT INTO claim_event (claim, from_status, to_status, actor, note, at) "
                        "VALUES ({}, '', {}, {}, '', {})", claim_id, SUBMITTED, actor.id, now)
@@ -394,7 +422,8 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
         await flag_serial_attempt([t["serial"] for t in taken], actor.partner_id)
         raise ValidationFailed({"serials": _("Serial %(serial)s is already registered in the program.",
                                              serial=taken[0]["serial"])})
-    await _refuse_too_many_photos(photos, claim_id, actor.partner_id)
+    slots = uploads.upload_ids(data.get("upload"))
+    await _refuse_too_many_photos(len(photos) + len(slots), claim_id, actor.partner_id)
     try:
         processed = await anyio.to_thread.run_sync(_process_photos, photos) if photos else []
     except images.ImageRejected as exc:
@@ -413,7 +442,7 @@ async def edit(actor: CurrentUser, claim_id: int, data: dict, photos: list[bytes
             await ClaimSerial.delete().where(ClaimSerial.claim == claim_id)
             if form.serials:
                 await ClaimSerial.insert(*[ClaimSerial(serial=s, claim=claim_id) for s in form.serials])
-            await _attach_photos(claim_id, processed)
+            await _attach_photos(claim_id, processed + await uploads.take(actor, slots))
             await ClaimEvent.insert(ClaimEvent(claim=claim_id, from_status=current["status"],
                                                to_status=current["status"], actor=actor.id, note="edited"))
             await audit.record(actor.actor(ip), "claim.edited", "claim", claim_id,
@@ -573,3 +602,36 @@ async def last_item_of(actor: CurrentUser) -> dict | None:
     if row is None:
         return None
     return {"key": f"p:{row['product']}" if row["product"] else f"j:{row['job_type']}"}
+
+
+async def favourite_items(actor: CurrentUser, recent: int = 3, limit: int = 6) -> list[str]:
+    """The partner's picker keys to show first: the few registered last, then the most often registered
+    among their last 500 claims (bounded: a big dealer's form opens as fast as a new one's)."""
+    if actor.partner_id is None:
+        return []
+    rows = await db_read(
+        "SELECT product, job_type, COUNT(*) AS n, MAX(id) AS last FROM (SELECT id, product, job_type FROM claim "
+        "WHERE partner = {} ORDER BY id DESC LIMIT 500) AS latest GROUP BY product, job_type", actor.partner_id)
+    keys = {(f"p:{r['product']}" if r["product"] else f"j:{r['job_type']}"): r for r in rows}
+    by_recent = sorted(keys, key=lambda k: -keys[k]["last"])[:recent]
+    by_count = sorted(keys, key=lambda k: (-keys[k]["n"], -keys[k]["last"]))
+    return list(dict.fromkeys(by_recent + by_count))[:limit]
+
+
+async def picker(actor: CurrentUser, query: str, chosen: str, size: int = 8) -> tuple[list, int]:
+    """The claim form's product picker: (items, how many lead as the partner's own). Without a query the
+    partner's recent and most frequent come first, then a few others; the chosen one is always there. Short,
+    so the page never needs a scroll box inside it; the search finds the rest."""
+    items = await search_items(query, limit=size)
+    favourites = 0
+    if not query.strip():
+        picked = [c for c in [await item_choice(k, actor.revision) for k in await favourite_items(actor)] if c]
+        keys = {c.key for c in picked}
+        items = picked + [it for it in items if it.key not in keys][: size - min(len(picked), size // 2)]
+        favourites = len(picked)
+    if chosen and all(it.key != chosen for it in items):
+        choice = await item_choice(chosen, actor.revision)
+        if choice is not None:
+            items.insert(0, choice)
+            favourites += 1 if favourites else 0
+    return items, favourites

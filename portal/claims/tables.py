@@ -73,3 +73,20 @@ class ClaimEvent(Table, tablename="claim_event"):
     actor = ForeignKey(references=User, on_delete=OnDelete.restrict, null=True)
     note = Text(default="")
     at = Timestamptz(default=TimestamptzNow())
+
+
+class ClaimUpload(Table, tablename="claim_upload"):
+    """A photo sent ahead of its claim form (an upload slot): checked and re-encoded like any claim photo, owned
+    by the user who sent it, attached to their claim when the form is saved (the row then becomes a claim_photo
+    and is deleted) or deleted with its files by the scheduler when left unused."""
+
+    owner = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    display_name = Varchar(length=64)
+    thumb_name = Varchar(length=64)
+    width = Integer()
+    height = Integer()
+    thumb_width = Integer()
+    thumb_height = Integer()
+    sha256 = Varchar(length=64)
+    dhash = Varchar(length=16)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -29,7 +29,13 @@ try:  # HEIC from iPhones, where the pillow-heif plugin is installed
 except ImportError:  # pragma: no cover
     HEIC = False
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if HEIC else set())
+# MPO: the multi-picture JPEG phones write for portrait shots and Ultra HDR (a JPEG plus gain maps or depth
+# frames); its first frame is the photo.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"} | ({"HEIF"} if HEIC else set())
+JPEG_FORMATS = ("JPEG", "MPO")
+# 16-bit greyscale (PNG "I;16" and friends, read as "I"): Pillow's convert("RGB") clips every value above 255
+# to white, so these are scaled to 8 bits first.
+WIDE_GREY_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
 MAX_PIXELS = 40_000_000  # a 40-MP photo is bigger than any phone makes
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses twice this at open(), before decoding
 DISPLAY_EDGE = 1600
@@ -78,6 +84,8 @@ def open_checked(data: bytes, max_bytes: int) -> Image.Image:
     """Open untrusted bytes as an image, or raise a user-facing error. Nothing is decoded yet."""
     if len(data) > max_bytes:
         raise ImageTooLarge(mb=max_bytes // (1024 * 1024))
+    if not data:  # a photo that failed to save on the phone, or a cloud file not downloaded yet
+        raise ImageRejected(N_("The file is empty (0 bytes). Pick the photo again."))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -136,7 +144,7 @@ def load_normalised(data: bytes, max_bytes: int, edge: int = DISPLAY_EDGE) -> Im
     Raises ImageRejected / ImageTooLarge with the user's message."""
     image = open_checked(data, max_bytes)
     try:
-        if image.format == "JPEG":
+        if image.format in JPEG_FORMATS:
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that is still at least the display size:
             # a 12-MP phone photo then costs a fraction of a full decode.
             width, height = image.size
@@ -147,6 +155,8 @@ def load_normalised(data: bytes, max_bytes: int, edge: int = DISPLAY_EDGE) -> Im
         image = ImageOps.exif_transpose(image)
     except (OSError, ValueError, Image.DecompressionBombError):
         raise ImageRejected(N_("This file is not a photo we can read. Send a JPEG, PNG, WebP or HEIC picture."))
+    if image.mode in WIDE_GREY_MODES:
+        image = _grey_to_8_bits(image)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
@@ -155,6 +165,11 @@ def load_normalised(data: bytes, max_bytes: int, edge: int = DISPLAY_EDGE) -> Im
     elif image.mode == "L":
         image = image.convert("RGB")
     return image
+
+
+def _grey_to_8_bits(image: Image.Image) -> Image.Image:
+    """16-bit greyscale -> 8-bit "L" as any viewer shows it: 0..65535 mapped onto 0..255."""
+    return image.convert("I").point(lambda v: v / 257).convert("L")
 
 
 def save_webp(image: Image.Image, folder: str, edge: int, quality: int = 80) -> Rendition:

@@ -149,6 +149,22 @@ class PickerItem:
     label: str
     has_serials: bool
     unit_price_kop: int
+    serial_js: str = ""  # the serial pattern as a JavaScript RegExp source (js_pattern), "" when not checkable
+
+
+_PY_ONLY = re.compile(r"\(\?[aiLmsux-]|\(\?>|[*+?}]\+|\\[AZ]")
+
+
+def js_pattern(pattern: str) -> str:
+    """The product's serial pattern as the claim form's script checks it as typed: the same rule the server
+    applies with re.fullmatch, written for JavaScript's RegExp (named groups spelt its way). A pattern using
+    what RegExp lacks (inline flags, atomic groups, possessive quantifiers) gives "": the browser then leaves
+    the check to the server rather than check a different rule."""
+    if not pattern:
+        return ""
+    js = pattern.replace("(?P<", "(?<")
+    js = re.sub(r"\(\?P=(\w+)\)", r"\\k<\1>", js)
+    return "" if _PY_ONLY.search(js) else js
 
 
 async def search_items(q: str, limit: int = 15) -> list[PickerItem]:
@@ -158,18 +174,19 @@ async def search_items(q: str, limit: int = 15) -> list[PickerItem]:
         Product.is_active.eq(True) & Product.search_name.like(like)).order_by(Product.name).limit(limit)
     jobs = await JobType.select(JobType.id, JobType.name).where(
         JobType.is_active.eq(True) & JobType.search_name.like(like)).order_by(JobType.name).limit(limit)
-    items = [PickerItem(f"p:{p['id']}", f"{p['name']} ({p['sku']})", bool(p["serial_pattern"]), p["unit_price_kop"])
-             for p in products]
+    items = [PickerItem(f"p:{p['id']}", f"{p['name']} ({p['sku']})", bool(p["serial_pattern"]), p["unit_price_kop"],
+                        js_pattern(p["serial_pattern"])) for p in products]
     items += [PickerItem(f"j:{j['id']}", j["name"], False, 0) for j in jobs]
     return items[:limit]
 
 
-async def item_choice(key: str) -> PickerItem | None:
-    item = await resolve_item(key)
+async def item_choice(key: str, revision: Revision | None = None) -> PickerItem | None:
+    item = await resolve_item(key, revision)
     if item is None:
         return None
     if item["kind"] == "product":
-        return PickerItem(key, f"{item['name']} ({item['sku']})", bool(item["serial_pattern"]), item["unit_price_kop"])
+        return PickerItem(key, f"{item['name']} ({item['sku']})", bool(item["serial_pattern"]), item["unit_price_kop"],
+                          js_pattern(item["serial_pattern"]))
     return PickerItem(key, item["name"], False, 0)
 
 

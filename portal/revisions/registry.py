@@ -72,6 +72,7 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "claim_photo": exempt("shown on claim pages only, which are not kept"),
     "claim_flag": exempt("fraud flags are for managers' pages, never kept"),
     "claim_event": exempt("a claim's history is on its own page, not kept; the status is on claim"),
+    "claim_upload": exempt("photos sent ahead of a claim form: shown on that form only, which is not kept"),
     # notifications
     "notification": exempt("the bell's unread count is in the page key"),
     # ledger

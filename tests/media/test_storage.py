@@ -103,3 +103,23 @@ def test_keys_cannot_climb_out_of_the_store(tmp_path):
     for key in ("../secret", "claims/../../secret", "/etc/passwd", "claims//x", ""):
         with pytest.raises(MediaMissing):
             store.get(key)
+
+
+async def test_a_photo_sent_ahead_lives_in_the_shared_store_until_the_cleanup_deletes_it(client, s3):
+    import datetime as dt
+
+    from portal.claims.tables import ClaimUpload
+    from portal.db import utcnow
+    from scheduler import jobs
+
+    await f.login_as(client, Role.PARTNER_STAFF)
+    sent = await f.post_form(client, "/claims/uploads", files={"photos": ("p.jpg", f.jpeg(60, 40), "image/jpeg")})
+    assert sent.status_code == 201
+    assert (await client.get(sent.json()["thumb"])).status_code == 200  # served from the bucket
+    slot = await ClaimUpload.select().first()
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
+    assert {f"media/claims/{slot['display_name']}", f"media/claims/{slot['thumb_name']}"} <= keys
+    await ClaimUpload.update({ClaimUpload.created_at: utcnow() - dt.timedelta(days=2)}).where(
+        ClaimUpload.id == slot["id"])
+    await jobs.upload_cleanup(utcnow())
+    assert not s3.list_objects_v2(Bucket=BUCKET).get("Contents")

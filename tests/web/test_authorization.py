@@ -84,6 +84,8 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/claims/new"): (only(*PARTNERS), {}),
     ("GET", "/claims/earn"): (only(*PARTNERS), {}),
     ("POST", "/claims/new"): (only(*PARTNERS, ok=400), {}),
+    ("POST", "/claims/uploads"): (only(*PARTNERS, ok=400), {}),
+    ("GET", "/claims/uploads/{upload_id:int}/thumb"): (only(*PARTNERS, ok=404), {"upload_id": "=1"}),
     ("GET", "/claims/{claim_id:int}"): (only(*PARTNERS), {"claim_id": "claim_id"}),
     ("GET", "/claims/{claim_id:int}/edit"): (only(*PARTNERS), {"claim_id": "claim_id"}),
     ("POST", "/claims/{claim_id:int}/edit"): (only(*PARTNERS, ok=400), {"claim_id": "claim_id"}),
