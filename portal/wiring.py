@@ -16,6 +16,7 @@ def wire() -> None:
     from portal.claims import slots as claims_slots
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
     from portal.dashboard import services as dashboard
+    from portal.gamification import badges
     from portal.ledger import labels as ledger_labels
     from portal.notifications import handlers as bell
     from portal.periods import labels as periods_labels
@@ -26,6 +27,8 @@ def wire() -> None:
     from portal.rewards import services as rewards
     from portal.web import auth, templating
     from scheduler import labels as scheduler_labels
+    from catalog.events import OrderPlaced
+    from portal.periods.events import PeriodClosed
 
     if not db.is_sqlite():  # SQLite's triggers bump the revisions inside the writing transaction
         db.on_commit(revisions.flush)
@@ -37,6 +40,10 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
     events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)
+    events.subscribe(ClaimDecided, badges.on_claim_decided)  # after rewards and plans
+    events.subscribe(ClaimApprovalRevoked, badges.on_approval_revoked)
+    events.subscribe(OrderPlaced, badges.on_order_placed)
+    events.subscribe(PeriodClosed, badges.on_period_closed)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)

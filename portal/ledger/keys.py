@@ -110,3 +110,11 @@ def plan_bonus_period(key: str) -> str:
 def payout(line_key: str, payment: int) -> str:
     """The ``payment``-th payment of a payout line (a returned payment is reversed; paying again is a new one)."""
     return f"payout:{line_key}:{payment}"
+
+
+# --- the game: badges ---------------------------------------------------------------------------------
+
+
+def badge(rule_code: str, partner_id: int, period: str = "") -> str:
+    """The cause of a badge's reward: one per rule, partner and period ('' for a badge earned once)."""
+    return f"badge:{rule_code}:{partner_id}:{period}"

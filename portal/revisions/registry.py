@@ -107,6 +107,11 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_partner_tier": partner("partner"),
     "game_division": REFERENCE,
     "game_division_member": partner("partner"),
+    "game_badge_rule": REFERENCE,
+    "game_badge_award": partner("partner"),
+    "game_counter": partner("partner"),
+    "game_claim_credit": exempt("what an approval added to the game's counters; no page reads it"),
+    "game_streak_week": partner("partner"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions
