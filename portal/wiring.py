@@ -17,6 +17,8 @@ def wire() -> None:
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
     from portal.dashboard import services as dashboard
     from portal.gamification import badges
+    from portal.gamification import labels as game_labels
+    from portal.gamification import services as game
     from portal.ledger import labels as ledger_labels
     from portal.notifications import handlers as bell
     from portal.periods import labels as periods_labels
@@ -51,3 +53,6 @@ def wire() -> None:
 
     for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
         templating.add(labels.register)
+    templating.add(game_labels.register_badges)
+    if ("_badges.html", badges.panel) not in game.PANELS:
+        game.PANELS.append(("_badges.html", badges.panel))

@@ -342,30 +342,61 @@ class ShelfItem:
 
 async def shelf(partner_id: int, today: dt.date | None = None) -> list[ShelfItem]:
     """Every active badge for the partner: earned first, then locked ones with their progress."""
-    period = periods.current_span(today).code
     rules = await BadgeRule.select().where(BadgeRule.active.eq(True)).order_by(BadgeRule.position, BadgeRule.id)
+    items = await _items(partner_id, rules, today)
+    items.sort(key=lambda i: (i.earned is None, i.rule["position"], i.rule["id"]))
+    return items
+
+
+async def shelf_item(partner_id: int, code: str, today: dt.date | None = None) -> ShelfItem:
+    """One badge's page: an active badge, or an inactive one the partner holds; NotFound otherwise."""
+    row = await rule_by_code(code)
+    items = await _items(partner_id, [row], today)
+    if not row["active"] and items[0].earned is None:
+        raise NotFound()
+    return items[0]
+
+
+async def _items(partner_id: int, rules: list[dict], today: dt.date | None) -> list[ShelfItem]:
+    period = periods.current_span(today).code
     awards = await BadgeAward.select().where(BadgeAward.partner == partner_id).order_by(BadgeAward.awarded_at)
     got = await counters_of(partner_id, period)
     streak = await streaks.of_partner(partner_id, today)
     mine: dict[int, list[dict]] = {}
     for a in awards:
         mine.setdefault(a["rule"], []).append(a)
+    parsed = [Rule.of(row) for row in rules]
+    products = {int(r.value) for r in parsed if r.scope == "product" and r.value.isdigit()}
+    names = {}
+    if products:
+        from portal.products.tables import Product
+
+        names = {str(p["id"]): p["name"] for p in
+                 await Product.select(Product.id, Product.name).where(Product.id.is_in(sorted(products)))}
     items = []
-    for row in rules:
-        rule = Rule.of(row)
+    for row, rule in zip(rules, parsed):
         where = period if rule.per_period else ""
         if rule.kind == "streak":
             reached = streak.current
+        elif rule.kind == "plan_streak":
+            reached = got.get(("plan_run", ""), 0)
         elif rule.kind == "new_line":
             reached = 0
         else:
             reached = got.get((rule.counter() or "", where), 0)
         earned = mine.get(rule.id, [])
         current = [a for a in earned if a["period"] == where]
-        items.append(ShelfItem(row, rule.kind, rule.n, rule.scope, rule.value, max(0, min(reached, rule.n)),
+        value = names.get(rule.value, rule.value) if rule.scope == "product" else rule.value
+        items.append(ShelfItem(row, rule.kind, rule.n, rule.scope, value, max(0, min(reached, rule.n)),
                                (current or earned or [None])[-1], len(earned)))
-    items.sort(key=lambda i: (i.earned is None, i.rule["position"], i.rule["id"]))
     return items
+
+
+async def rule_by_id(rule_id: int) -> dict:
+    row = await BadgeRule.select().where(BadgeRule.id == rule_id).first()
+    if row is None:
+        raise NotFound()
+    return row
 
 
 async def rule_by_code(code: str) -> dict:
@@ -392,10 +423,16 @@ async def mark_seen(partner_id: int, award_ids: list[int]) -> None:
 
 async def distribution() -> list[dict]:
     """Badges and how many partners hold each (the admin list)."""
-    return await read(
+    rows = await read(
         "SELECT r.id, r.code, r.name_ru, r.name_en, r.condition, r.reward_points, r.per_period, r.active, r.event, "
-        "r.shape, r.colour, r.glyph, (SELECT COUNT(*) FROM game_badge_award a WHERE a.rule = r.id) AS awarded "
+        "r.reverse_on_withdraw, r.shape, r.colour, r.glyph, "
+        "(SELECT COUNT(*) FROM game_badge_award a WHERE a.rule = r.id) AS awarded "
         "FROM game_badge_rule r ORDER BY r.position, r.id")
+    out = []
+    for row in rows:
+        rule = Rule.of(row)
+        out.append(dict(row) | {"kind": rule.kind, "n": rule.n, "scope": rule.scope, "value": rule.value})
+    return out
 
 
 # --- the admin's form ------------------------------------------------------------------------------
@@ -510,3 +547,25 @@ async def save_rule(actor: Actor, data: RuleData, rule_id: int | None = None) ->
         await audit.record(actor, "badge_rule.created", "badge_rule", data.code, after=values)
         return row.id
 
+
+
+# --- the dashboard panel and the celebration ----------------------------------------------------------
+
+async def celebration(partner_id: int) -> list[dict]:
+    """Badges awarded since the partner last looked, marked seen now: the page showing them is the one
+    celebration (the write moves the partner's revision, so a kept dashboard is made afresh next time)."""
+    fresh = await unseen(partner_id)
+    await mark_seen(partner_id, [r["id"] for r in fresh])
+    return fresh
+
+
+async def panel(partner_id: int) -> dict | None:
+    """The dashboard's badge panel: the streak, the latest badges and the celebration of new ones."""
+    streak = await streaks.of_partner(partner_id)
+    recent = await read(
+        "SELECT r.code, r.name_ru, r.name_en, r.shape, r.colour, r.glyph, a.awarded_at FROM game_badge_award a "
+        "JOIN game_badge_rule r ON r.id = a.rule WHERE a.partner = {} ORDER BY a.id DESC LIMIT 4", partner_id)
+    if not recent and streak.best == 0 and not await read(
+            "SELECT 1 AS x FROM game_badge_rule WHERE active = {} LIMIT 1", True):
+        return None
+    return {"streak": streak, "recent": recent, "celebrate": await celebration(partner_id)}
