@@ -6,6 +6,8 @@ import asyncio
 import datetime as dt
 import json
 
+import pytest
+
 from portal.audit.services import SYSTEM
 from portal.claims import services as claims
 from portal.gamification import badges
@@ -121,11 +123,17 @@ async def test_a_withdrawn_approval_reverses_the_points_when_the_rule_says_so():
     assert len(await Transfer.select().where(Transfer.key.like("badge:two_back:%"))) == 1
 
 
-async def test_the_first_prize_order_earns_its_badge(monkeypatch):
+async def test_the_first_prize_order_earns_its_badge():
+    from tests.catalog.helpers import give_points, order, prize
+
     await rule("first_order", "first_order", points=0)
     dealer = await f.dealer()
-    assert await badges.order_placed(dealer.partner_id) == ["first_order"]
-    assert await badges.order_placed(dealer.partner_id) == []
+    await give_points(dealer.partner_id, 300)
+    gift = await prize(points=100)
+    await order(dealer, gift)
+    assert await awards(dealer.partner_id) == [f"first_order:{dealer.partner_id}:"]
+    await order(dealer, gift)
+    assert await awards(dealer.partner_id) == [f"first_order:{dealer.partner_id}:"]
 
 
 async def test_fifty_concurrent_qualifying_approvals_award_once_and_pay_once():
@@ -149,8 +157,6 @@ async def test_fifty_concurrent_qualifying_approvals_award_once_and_pay_once():
 
 
 async def test_a_rule_form_refuses_a_bad_colour_and_a_missing_category():
-    import pytest
-
     from portal.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as bad:
@@ -159,3 +165,87 @@ async def test_a_rule_form_refuses_a_bad_colour_and_a_missing_category():
     assert set(bad.value.errors) == {"colour", "value"}
     row = await BadgeRule.select().where(BadgeRule.id == await rule("ok1", "streak", n=4)).first()
     assert json.loads(row["condition"]) == {"kind": "streak", "n": 4} and row["event"] == "claim_approved"
+
+
+async def test_a_streak_badge_comes_with_the_weeks_in_a_row():
+    from portal.gamification import streaks
+
+    await rule("streak3", "streak", n=3, points=30)
+    dealer = await f.dealer()
+    product = await f.product()
+    from portal.db import company_today
+
+    today = company_today()
+    for weeks_ago in (2, 1):  # two earlier weeks already active
+        await streaks.add(dealer.partner_id, streaks.monday(today) - dt.timedelta(weeks=weeks_ago), +1)
+    await approved(dealer, product)
+    assert await awards(dealer.partner_id) == [f"streak3:{dealer.partner_id}:"]
+
+
+async def test_complete_claims_count_only_with_photos_and_serials():
+    await rule("tidy2", "complete", n=2)
+    dealer = await f.dealer()
+    product = await f.product()
+    await approved(dealer, product, serials="SN-A1")  # no photo
+    await approved(dealer, product, serials="SN-A2")
+    assert await awards(dealer.partner_id) == []
+    await approved(dealer, product, serials="SN-B1", photos=[f.jpeg()])
+    assert await awards(dealer.partner_id) == []
+    await approved(dealer, product, serials="SN-B2", photos=[f.jpeg(color="#a37")])
+    assert await awards(dealer.partner_id) == [f"tidy2:{dealer.partner_id}:"]
+
+
+@pytest.fixture
+def fresh_plans(monkeypatch):
+    """plans keeps evaluated periods in memory under a stamp that restarts with each test's fresh database."""
+    from portal.plans import services as plans
+
+    monkeypatch.setattr(plans, "_snapshots", {})
+
+
+async def plan_for(partner_id: int, code: str, goal: int = 1) -> None:
+    from portal.plans import services as plans
+    from portal.plans.forms import PlanData
+
+    await plans.save_plan(SYSTEM, PlanData.parse({
+        "name": "План", "period": code, "audience": "partner", "partner_id": str(partner_id),
+        "t0_metric": "units", "t0_goal": str(goal), "t0_bonus_unit": "points", "t0_s0_pct": "100",
+        "t0_s0_bonus": "5"}))
+
+
+async def test_plan_met_two_periods_in_a_row_on_period_close_counted_once_per_period(fresh_plans):
+    from portal.periods.calc import span_of
+
+    await rule("plan2", "plan_streak", n=2, points=70)
+    dealer = await f.dealer()
+    product = await f.product()
+    first_of_month = dt.date.today().replace(day=1)
+    older = span_of((first_of_month - dt.timedelta(days=40)).replace(day=10))
+    last = span_of(first_of_month - dt.timedelta(days=1))
+    for span in (older, last):
+        await plan_for(dealer.partner_id, span.code)
+        await approved(dealer, product, sold_on=span.starts_on.isoformat())
+    assert await badges.period_closed(older.code) == 0
+    assert await badges.period_closed(older.code) == 0  # a second close of the same period counts nothing
+    run = await GameCounter.select(GameCounter.value).where(GameCounter.key == f"{dealer.partner_id}:plan_run:").first()
+    assert run["value"] == 1
+    assert await badges.period_closed(last.code) == 1
+    assert await awards(dealer.partner_id) == [f"plan2:{dealer.partner_id}:"]
+
+
+async def test_a_missed_plan_breaks_the_run(fresh_plans):
+    from portal.periods.calc import span_of
+
+    await rule("plan2", "plan_streak", n=2)
+    dealer = await f.dealer()
+    product = await f.product()
+    first_of_month = dt.date.today().replace(day=1)
+    older = span_of((first_of_month - dt.timedelta(days=40)).replace(day=10))
+    last = span_of(first_of_month - dt.timedelta(days=1))
+    await plan_for(dealer.partner_id, older.code)
+    await approved(dealer, product, sold_on=older.starts_on.isoformat())
+    await plan_for(dealer.partner_id, last.code, goal=5)
+    await approved(dealer, product, sold_on=last.starts_on.isoformat())
+    await badges.period_closed(older.code)
+    await badges.period_closed(last.code)
+    assert await awards(dealer.partner_id) == []
