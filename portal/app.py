@@ -30,7 +30,7 @@ from portal.notifications.routes import NotificationsController
 from portal.products.routes import JobTypesController, ProductsController
 from portal.ledger.routes import AdjustmentsController, PointsController
 from portal.rewards.routes import RewardRulesController
-from portal.gamification.routes_badges import BadgeRulesController, BadgeShelfController
+from portal.gamification.routes_badges import BadgePanelController, BadgeRulesController, BadgeShelfController
 from catalog.routes import (CatalogController, OrderQueueController, PrizeAdminController,
                             PrizeMediaController)
 from portal.periods.routes import FinanceController, PartnerActsController
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             DashboardController,
             BadgeShelfController,
+            BadgePanelController,
             BadgeRulesController,
             AuthController,
             AccountController,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect
 
@@ -12,6 +12,7 @@ from portal.errors import ValidationFailed
 from portal.gamification import badges
 from portal.web.auth import admin, partner_user
 from portal.web.helpers import actor, form_dict
+from portal.web.pagecache import cached_page
 from portal.web.responses import Page
 
 
@@ -36,6 +37,19 @@ class BadgeShelfController(Controller):
             item = await badges.shelf_item(partner_id, code)  # inactive badges the partner holds; 404 otherwise
         return Page("gamification/badges/detail.html", context={
             "item": item, "celebrate": await badges.celebration(partner_id)})
+
+
+class BadgePanelController(Controller):
+    include_in_schema = False
+    guards = [partner_user]
+
+    @get("/dashboard/badges", name="badge_panel")
+    async def panel(self, request: Request) -> Response:
+        """The dashboard's badge panel alone: htmx polls it. Kept per data revision, like the dashboard."""
+        async def context() -> dict:
+            return {"panel": await badges.panel(request.user.partner_id)}
+
+        return await cached_page(request, "gamification/_badges.html", context)
 
 
 class BadgeRulesController(Controller):

@@ -112,6 +112,7 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/admin/rewards/{rule_key:str}"): (only("admin"), {"rule_key": "rule_key"}),
     ("POST", "/admin/rewards/{rule_key:str}"): (only("admin", ok=400), {"rule_key": "rule_key"}),
     ("GET", "/badges"): (only(*PARTNERS), {}),
+    ("GET", "/dashboard/badges"): (only(*PARTNERS), {}),
     ("GET", "/badges/{code:str}"): (only(*PARTNERS, ok=404), {"code": "=no_such_badge"}),
     ("GET", "/admin/badges"): (only("admin"), {}),
     ("GET", "/admin/badges/new"): (only("admin"), {}),
