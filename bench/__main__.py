@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, claims, ledger, periods, plans, web
+from bench import catalog, claims, game_badges, ledger, periods, plans, web
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -15,6 +15,7 @@ BENCHES = [
     (("fulfilment.",), plans.bench_fulfilment),
     (("catalog.", "order."), catalog.bench_catalog),
     (("period_close.",), periods.bench_period_close),
+    (("game.",), game_badges.bench_game_badges),
 ]
 
 

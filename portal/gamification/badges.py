@@ -171,16 +171,18 @@ def _qualifies(rule: Rule, got: dict[tuple[str, str], int], period: str, fresh: 
 
 async def _evaluate(rules: list[Rule], partner_id: int, period: str, got: dict[tuple[str, str], int],
                     fresh: set[str], claim_id: int | None) -> list[str]:
-    held = await _held(partner_id, [r.key(partner_id, period) for r in rules])
-    todo = [r for r in rules if r.key(partner_id, period) not in held]
-    if not todo:
-        return []
+    """Award the rules whose condition holds and that the partner does not hold yet. The conditions are checked
+    in memory first: most events qualify for nothing and cost no further query."""
     streak = 0
-    if any(r.kind == "streak" for r in todo):
+    if any(r.kind == "streak" for r in rules):
         streak = (await streaks.of_partner(partner_id)).current
+    qualified = [r for r in rules if _qualifies(r, got, period, fresh, streak)]
+    if not qualified:
+        return []
+    held = await _held(partner_id, [r.key(partner_id, period) for r in qualified])
     awarded = []
-    for rule in todo:
-        if _qualifies(rule, got, period, fresh, streak) and await award(rule, partner_id, period, claim_id):
+    for rule in qualified:
+        if rule.key(partner_id, period) not in held and await award(rule, partner_id, period, claim_id):
             awarded.append(rule.code)
     return awarded
 
