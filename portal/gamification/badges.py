@@ -81,6 +81,25 @@ async def _bump(partner_id: int, names: list[str], period: str, sign: int) -> di
             int(r["value"] if isinstance(r, dict) else r[2]) for r in back}
 
 
+async def verify_counters() -> list[str]:
+    """Recompute the claim counters (all-time) from the approved claims; the counter keys that differ (empty:
+    all agree). For repair checks and tests; it scans the claims, so never on a request."""
+    rows = await read(
+        "SELECT c.partner, c.product, p.category, "
+        "(EXISTS (SELECT 1 FROM claim_photo ph WHERE ph.claim = c.id) "
+        " AND EXISTS (SELECT 1 FROM claim_serial s WHERE s.claim = c.id)) AS complete "
+        "FROM claim c LEFT JOIN product p ON p.id = c.product WHERE c.status = 'approved'")
+    fresh: dict[str, int] = {}
+    for row in rows:
+        for name in _counter_names(row):
+            key = f"{row['partner']}:{name}:"
+            fresh[key] = fresh.get(key, 0) + 1
+    kept = {r["key"]: int(r["value"]) for r in await read(
+        "SELECT key, value FROM game_counter WHERE period = '' AND (name = 'sales' OR name = 'complete' "
+        "OR name LIKE 'cat:%' OR name LIKE 'prod:%') AND value <> 0")}
+    return sorted(k for k in fresh.keys() | kept.keys() if fresh.get(k) != kept.get(k))
+
+
 async def counters_of(partner_id: int, period: str = "") -> dict[tuple[str, str], int]:
     rows = await read("SELECT name, period, value FROM game_counter WHERE partner = {} AND period IN ('', {})",
                       partner_id, period)
@@ -448,20 +467,17 @@ RULE_FIELDS = {
     "description_ru": f.Field(required=False, max_length=1000, multiline=True),
     "description_en": f.Field(required=False, max_length=1000, multiline=True),
     "kind": f.Field(f.CHOICE, choices=tuple(CONDITIONS), required_message=N_("Choose one of the options.")),
-    "n": f.Field(f.INT, required=False, min_value=1, max_value=MAX_N, default=1, range_message=_WHOLE,
-                 message=_WHOLE),
+    "n": f.Field(f.INT, required=False, min_value=1, max_value=MAX_N, default=1, range_message=_WHOLE),
     "scope": f.Field(f.CHOICE, required=False, choices=("all", "category", "product"), default="all"),
     "value": f.Field(required=False, max_length=100),
-    "reward_points": f.Field(f.INT, required=False, min_value=0, max_value=MAX_N, default=0, range_message=_WHOLE,
-                             message=_WHOLE),
+    "reward_points": f.Field(f.INT, required=False, min_value=0, max_value=MAX_N, default=0, range_message=_WHOLE),
     "per_period": f.Field(f.BOOL),
     "reverse_on_withdraw": f.Field(f.BOOL),
     "active": f.Field(f.BOOL),
     "shape": f.Field(f.CHOICE, choices=SHAPES, required_message=N_("Choose one of the options.")),
     "colour": f.Field(max_length=7, pattern=r"#[0-9a-fA-F]{6}", message=N_("Enter a colour as #rrggbb.")),
     "glyph": f.Field(f.CHOICE, choices=GLYPHS, required_message=N_("Choose one of the options.")),
-    "position": f.Field(f.INT, required=False, min_value=0, max_value=10_000, default=0, range_message=_WHOLE,
-                        message=_WHOLE),
+    "position": f.Field(f.INT, required=False, min_value=0, max_value=10_000, default=0, range_message=_WHOLE),
 }
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portal.audit.services import SYSTEM
 from portal.claims import services as claims
@@ -249,3 +251,24 @@ async def test_a_missed_plan_breaks_the_run(fresh_plans):
     await badges.period_closed(older.code)
     await badges.period_closed(last.code)
     assert await awards(dealer.partner_id) == []
+
+
+@given(steps=st.lists(st.tuples(st.integers(0, 5), st.sampled_from(["approve", "revoke"])), min_size=1, max_size=14))
+@settings(max_examples=8, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+async def test_kept_counters_equal_a_recount_after_any_approvals_and_withdrawals(steps):
+    """Hypothesis: for any sequence of approvals and withdrawals, the counters equal a full recount."""
+    from portal.claims.tables import Claim
+
+    dealer = await f.dealer()
+    products = [await f.product(category="boilers"), await f.product(category="pumps")]
+    manager = await f.company()
+    claims_ = [await f.claim(dealer, products[i % 2], serials=f"HY-{dealer.partner_id}-{i}") for i in range(6)]
+    for index, action in steps:
+        claim_id = claims_[index]
+        status = (await Claim.select(Claim.status).where(Claim.id == claim_id).first())["status"]
+        if action == "approve" and status == "submitted":
+            await claims.decide(manager, claim_id, "approve")
+        elif action == "revoke" and status == "approved":
+            await claims.revoke_approval(manager, claim_id, "проверка")
+    assert await badges.verify_counters() == []

@@ -37,7 +37,9 @@ FIELDS = sorted({
     "valid_from", "valid_to", "value", "variant", "variants", "page",
 } | {f"t{t}_{name}" for t in range(3) for name in ("key", "name", "metric", "scope", "scope_value", "goal",
                                                         "bonus_unit")}
-  | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")})
+  | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")}
+  | {"name_ru", "name_en", "description_ru", "description_en", "n", "reward_points", "per_period",
+     "reverse_on_withdraw", "shape", "colour", "glyph", "active"})
 
 NASTY = [
     "", " ", "\x00", "a\x00b", "\x00" * 10, "\x1b[31m", "\u202e", "\ufeff", "²", "¹²³", "١٢٣", "𝟙𝟚", "Ⅻ",
@@ -60,6 +62,8 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
     rule = {"name": "Котлы", "scope": "all", "kind": "fixed", "value": "100", "unit": "points",
             "valid_from": "2020-01-01"}
     prize = {"code": "MUG-1", "name": "Кружка", "category": "Дом", "points": "100", "variants": "S: 1\nL"}
+    badge = {"code": "fuzz_badge", "name_ru": "Значок", "name_en": "Badge", "kind": "sales", "n": "3", "scope": "all",
+             "reward_points": "10", "shape": "circle", "colour": "#336699", "glyph": "star", "active": "1"}
     partner = {"legal_name": "ООО «Тест»", "inn": f.unique_inn(), "region": "Москва", "partner_type": "dealer"}
     forms = {
         "/login": {"email": "admin@example.com", "password": "wrong-password"},
@@ -86,6 +90,7 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
         "/catalog/checkout": {"recipient": "Иван", "address": "Москва, ул. Тверская, д. 1", "phone": "+7 912 345-67-89"},
         "/admin/prizes/new": prize, "/admin/prizes/{prize_id:int}": prize,
         "/manage/orders/{order_id:int}/{action:str}": {"tracking": "RA123", "reason": "Нет на складе"},
+        "/admin/badges/new": badge, "/admin/badges/{rule_id:int}": badge,
     }
     return dict(forms.get(route, {})) if method == "POST" else {}
 
