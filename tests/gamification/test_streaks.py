@@ -59,3 +59,23 @@ async def test_an_approval_counts_in_this_week_and_a_withdrawal_takes_it_back():
     assert await streaks.weeks_of(dealer.partner_id) == [streaks.monday(company_today())]
     await claims.revoke_approval(await f.company(), claim_id, "ошибка")
     assert (await streaks.of_partner(dealer.partner_id)).current == 0
+
+
+def test_the_streak_and_conditions_read_in_both_languages_with_plurals():
+    from portal import i18n
+    from portal.gamification.labels import BADGE_KINDS, badge_condition, streak_text
+
+    token = i18n.set_locale("ru")
+    try:
+        assert [streak_text(n) for n in (1, 2, 5, 21)] == [
+            "1 неделя подряд", "2 недели подряд", "5 недель подряд", "21 неделя подряд"]
+        assert badge_condition("sales", 10, "category", "Котлы") == "10 подтверждённых продаж в категории «Котлы»"
+        assert all(i18n.gettext(label) != label for label in BADGE_KINDS.values())
+    finally:
+        i18n.reset_locale(token)
+    token = i18n.set_locale("en")
+    try:
+        assert streak_text(5) == "5 weeks in a row" and streak_text(1) == "1 week in a row"
+        assert badge_condition("plan_streak", 3) == "The plan met 3 periods in a row"
+    finally:
+        i18n.reset_locale(token)
