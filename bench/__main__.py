@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, claims, field_register, game_contest, game_tiers, ledger, periods, plans, web
+from bench import catalog, claims, field_register, game_badges, game_contest, game_tiers, ledger, periods, plans, web
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -18,6 +18,7 @@ BENCHES = [
     (("game_tiers.",), game_tiers.bench_game_tiers),
     (("game.contest_",), game_contest.bench_contest_close),
     (("field.",), field_register.bench_field_register),
+    (("game.",), game_badges.bench_game_badges),
 ]
 
 

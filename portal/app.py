@@ -31,6 +31,7 @@ from portal.products.routes import JobTypesController, ProductsController
 from portal.ledger.routes import AdjustmentsController, PointsController
 from portal.rewards.routes import RewardRulesController
 from portal.gamification.routes_tiers import EngagementController, TierAdminController
+from portal.gamification.routes_badges import BadgePanelController, BadgeRulesController, BadgeShelfController
 from catalog.routes import (CatalogController, OrderQueueController, PrizeAdminController,
                             PrizeMediaController)
 from portal.periods.routes import FinanceController, PartnerActsController
@@ -103,6 +104,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return Litestar(
         route_handlers=[
             DashboardController,
+            BadgeShelfController,
+            BadgePanelController,
+            BadgeRulesController,
             AuthController,
             AccountController,
             RegistrationController,

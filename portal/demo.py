@@ -261,6 +261,31 @@ async def _ensure_contests() -> None:
         name="Выручка монтажников", description="Для монтажных организаций: кто больше заработает баллов.",
         starts_on=following.starts_on, ends_on=following.ends_on, types=("installer",), metric="points",
         places=(("points", 15_000), ("points", 7_500))))
+async def _ensure_badges() -> None:
+    """Built-in badge examples, one per condition kind (the demo approvals below already earn a few)."""
+    from portal.gamification import badges
+    from portal.gamification.tables import BadgeRule
+
+    examples = [
+        ("first_sale", "Первая продажа", "First sale", "sales", 1, "all", "", 100, "circle", "#2e7d32", "check"),
+        ("ten_sales", "Десятка", "Ten sales", "sales", 10, "all", "", 500, "star", "#d4a017", "star"),
+        ("boiler_pro", "Мастер котлов", "Boiler pro", "sales", 5, "category", "boilers", 300, "shield", "#c62828",
+         "flame"),
+        ("new_line", "Новая линейка", "New line", "new_line", 1, "category", "", 150, "hexagon", "#6a1b9a", "leaf"),
+        ("tidy_five", "Аккуратист", "Tidy paperwork", "complete", 5, "all", "", 200, "circle", "#00838f",
+         "camera"),
+        ("streak_four", "Четыре недели подряд", "Four weeks in a row", "streak", 4, "all", "", 400, "star",
+         "#ef6c00", "bolt"),
+        ("plan_twice", "План дважды подряд", "Plan met twice in a row", "plan_streak", 2, "all", "", 1000,
+         "shield", "#1565c0", "trophy"),
+        ("first_prize", "Первый приз", "First prize", "first_order", 1, "all", "", 0, "hexagon", "#ad1457", "gift"),
+    ]
+    for position, (code, ru, en, kind, n, scope, value, points, shape, colour, glyph) in enumerate(examples):
+        if not await BadgeRule.exists().where(BadgeRule.code == code):
+            await badges.save_rule(SYSTEM, badges.RuleData.parse({
+                "code": code, "name_ru": ru, "name_en": en, "kind": kind, "n": str(n), "scope": scope,
+                "value": value, "reward_points": str(points), "shape": shape, "colour": colour, "glyph": glyph,
+                "active": "1", "position": str(position)}))
 
 
 async def load_demo() -> list[DemoLogin]:
@@ -283,6 +308,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_rules()
     await _ensure_plans()
     await _ensure_contests()
+    await _ensure_badges()
     await _ensure_claims()
     await _ensure_prizes(active_ids[0])
     await _ensure_tiers()

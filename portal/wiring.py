@@ -16,6 +16,9 @@ def wire() -> None:
     from portal.claims import slots as claims_slots
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
     from portal.dashboard import services as dashboard
+    from portal.gamification import badges
+    from portal.gamification import labels as game_labels
+    from portal.gamification import services as game
     from portal.ledger import labels as ledger_labels
     from portal.notifications import handlers as bell
     from portal.periods import labels as periods_labels
@@ -33,6 +36,8 @@ def wire() -> None:
     from portal.gamification import tiers
     from portal.periods.events import PeriodClosed
     from portal.rewards import slots as rewards_slots
+    from catalog.events import OrderPlaced
+    from portal.periods.events import PeriodClosed
 
     if not db.is_sqlite():  # SQLite's triggers bump the revisions inside the writing transaction
         db.on_commit(revisions.flush)
@@ -55,6 +60,10 @@ def wire() -> None:
     from portal.gamification import slots as game_slots
     game_slots.catalog.fill(catalog)
     templating.add(game_labels.register_contests)
+    events.subscribe(ClaimDecided, badges.on_claim_decided)  # after rewards and plans
+    events.subscribe(ClaimApprovalRevoked, badges.on_approval_revoked)
+    events.subscribe(OrderPlaced, badges.on_order_placed)
+    events.subscribe(PeriodClosed, badges.on_period_closed)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)
@@ -68,3 +77,6 @@ def wire() -> None:
 
     for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
         templating.add(labels.register)
+    templating.add(game_labels.register_badges)
+    if ("_badges.html", badges.panel) not in game.PANELS:
+        game.PANELS.append(("_badges.html", badges.panel))

@@ -1,10 +1,11 @@
-"""The game layer's template labels. Each part keeps its own ``register_<part>(env)`` (wired one by one)."""
+"""The game's template labels. Each part of the game keeps its own register_<part>(env); ``register`` calls
+them all (portal.wiring hands it to the web layer)."""
 
 from __future__ import annotations
 
 from jinja2 import Environment
 
-from portal.i18n import N_, get_locale
+from portal.i18n import N_, get_locale, gettext, ngettext
 
 TIER_MOVE_LABELS = {"up": N_("up"), "down": N_("down")}
 
@@ -35,3 +36,79 @@ def register_contests(env: Environment) -> None:
     env.globals.update(CONTEST_STATUS_LABELS=contests.STATUS_LABELS, CONTEST_METRIC_LABELS=contests.METRIC_LABELS,
                        CONTEST_UNIT_LABELS=contests.UNIT_LABELS, contest_figure=contests.figure_text,
                        contest_prize=contests.prize_text)
+# --- badges and the streak --------------------------------------------------------------------------
+
+BADGE_KINDS = {
+    "sales": N_("Count of approved sales"),
+    "new_line": N_("First sale of a new product line"),
+    "complete": N_("Approved claims with photos and serials"),
+    "streak": N_("Weekly streak"),
+    "plan_streak": N_("Plan met periods in a row"),
+    "first_order": N_("First prize ordered"),
+}
+BADGE_EVENTS = {
+    "claim_approved": N_("A claim is approved"),
+    "order_placed": N_("A prize is ordered"),
+    "period_closed": N_("A period is closed"),
+}
+BADGE_SCOPES = {"all": N_("all products"), "category": N_("a category"), "product": N_("a product (id)")}
+BADGE_SHAPES = {"circle": N_("Circle"), "shield": N_("Shield"), "hexagon": N_("Hexagon"), "star": N_("Star")}
+BADGE_GLYPHS = {
+    "star": N_("Star"), "check": N_("Tick"), "flame": N_("Flame"), "bolt": N_("Lightning"), "trophy": N_("Trophy"),
+    "gift": N_("Gift"), "camera": N_("Camera"), "leaf": N_("Leaf"),
+}
+
+
+def badge_condition(kind: str, n: int, scope: str = "all", value: str = "") -> str:
+    """The condition in the partner's words, e.g. "10 approved sales in “boilers”"."""
+    if kind == "sales":
+        if scope == "category" and value:
+            return ngettext("%(num)s approved sale in “%(what)s”", "%(num)s approved sales in “%(what)s”", n,
+                            what=value)
+        if scope == "product" and value:
+            return ngettext("%(num)s approved sale of “%(what)s”", "%(num)s approved sales of “%(what)s”", n,
+                            what=value)
+        return ngettext("%(num)s approved sale", "%(num)s approved sales", n)
+    if kind == "new_line":
+        if value:
+            return gettext("The first approved sale of “%(what)s”", what=value)
+        return gettext("The first approved sale in a category you never sold before")
+    if kind == "complete":
+        return ngettext("%(num)s approved claim with photos and serials",
+                        "%(num)s approved claims with photos and serials", n)
+    if kind == "streak":
+        return ngettext("%(num)s week in a row with an approved sale", "%(num)s weeks in a row with an approved sale",
+                        n)
+    if kind == "plan_streak":
+        return ngettext("The plan met %(num)s period in a row", "The plan met %(num)s periods in a row", n)
+    if kind == "first_order":
+        return gettext("The first prize ordered")
+    return gettext(BADGE_KINDS.get(kind, kind))
+
+
+def streak_text(weeks: int) -> str:
+    return ngettext("%(num)s week in a row", "%(num)s weeks in a row", weeks)
+
+
+def badge_name(rule: dict) -> str:
+    return (rule.get("name_en") if get_locale() == "en" else rule.get("name_ru")) or rule.get("name_ru") or ""
+
+
+def badge_description(rule: dict) -> str:
+    return ((rule.get("description_en") if get_locale() == "en" else rule.get("description_ru"))
+            or rule.get("description_ru") or "")
+
+
+def register_badges(env: Environment) -> None:
+    from portal.gamification import art
+
+    env.globals.update(badge_art=art.of, badge_condition=badge_condition, badge_name=badge_name,
+                       badge_description=badge_description, streak_text=streak_text, BADGE_KINDS=BADGE_KINDS,
+                       BADGE_EVENTS=BADGE_EVENTS, BADGE_SCOPES=BADGE_SCOPES, BADGE_SHAPES=BADGE_SHAPES,
+                       BADGE_GLYPHS=BADGE_GLYPHS)
+
+
+def register(env: Environment) -> None:
+    register_tiers(env)
+    register_contests(env)
+    register_badges(env)

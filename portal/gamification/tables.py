@@ -7,6 +7,7 @@ their members. Badges, streaks and contests add their own tables below.
 from __future__ import annotations
 
 from piccolo.columns import JSON, BigInt, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -172,3 +173,70 @@ class ContestAward(Table, tablename="game_contest_award"):
     prize_name = Varchar(length=300, default="")
     order_id = Integer(null=True, default=None, help_text="The prize order placed for the winner, if it could be")
     paid_at = Timestamptz(null=True, default=None, index=True)
+
+
+# --- badges and the weekly streak (portal/gamification/badges.py, streaks.py) ------------------------
+
+class BadgeRule(Table, tablename="game_badge_rule"):
+    """A badge as data: what it listens to, the condition that earns it, its reward and its art."""
+
+    code = Varchar(length=40, unique=True, help_text="Stable code, e.g. first_sale; keys awards and rewards")
+    name_ru = Varchar(length=100)
+    name_en = Varchar(length=100)
+    description_ru = Text(default="")
+    description_en = Text(default="")
+    event = Varchar(length=20, default="claim_approved",
+                    help_text="claim_approved | order_placed | period_closed: follows from the condition's kind")
+    condition = Text(default="{}", help_text='JSON: {"kind": ..., "n": ..., "scope": ..., "value": ...}')
+    reward_points = Integer(default=0, help_text="Points paid once per award through the ledger; 0: none")
+    per_period = Boolean(default=False, help_text="Earned again in each period (the period of the sale)")
+    reverse_on_withdraw = Boolean(default=False,
+                                  help_text="A withdrawn approval below the condition reverses the reward")
+    shape = Varchar(length=20, default="circle")
+    colour = Varchar(length=7, default="#d4a017", help_text="#rrggbb")
+    glyph = Varchar(length=20, default="star")
+    active = Boolean(default=True, index=True)
+    position = Integer(default=0)
+
+
+class BadgeAward(Table, tablename="game_badge_award"):
+    """A badge a partner earned: UNIQUE key, so concurrent qualifying events award it once."""
+
+    key = Varchar(length=120, unique=True, help_text='"<rule code>:<partner>:<period or empty>"')
+    rule = ForeignKey(references=BadgeRule, on_delete=OnDelete.restrict)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=10, default="")
+    claim = BigInt(null=True, default=None, help_text="The approved claim that earned it, if any")
+    points = Integer(default=0, help_text="Reward paid with the award")
+    reversed = Boolean(default=False, help_text="The reward was reversed after a withdrawn approval")
+    seen = Boolean(default=False, help_text="The partner was shown the celebration")
+    awarded_at = Timestamptz(default=TimestamptzNow())
+
+
+class GameCounter(Table, tablename="game_counter"):
+    """Per-partner counters the badge conditions read, kept in the approvals' transactions (no claim scans)."""
+
+    key = Varchar(length=160, unique=True, help_text='"<partner>:<name>:<period or empty>"')
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    name = Varchar(length=120, help_text="sales | cat:<category> | prod:<id> | complete | orders | plan_run")
+    period = Varchar(length=10, default="")
+    value = BigInt(default=0)
+
+
+class GameClaimCredit(Table, tablename="game_claim_credit"):
+    """What one approved claim added to the counters and the streak, so a withdrawal takes back exactly that."""
+
+    claim = BigInt(unique=True)
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict)
+    week = Date(help_text="Monday of the company week the approval fell in")
+    period = Varchar(length=10, default="")
+    names = Text(default="", help_text="The counter names it added to, one per line")
+
+
+class StreakWeek(Table, tablename="game_streak_week"):
+    """Approved registrations of a partner in one company week (Mon-Sun): the streak is read from these."""
+
+    key = Varchar(length=40, unique=True, help_text='"<partner>:<monday>"')
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    week = Date()
+    approved = Integer(default=0)

@@ -118,3 +118,9 @@ def payout(line_key: str, payment: int) -> str:
 def contest_award(contest_id: int, partner_id: int, award: str) -> str:
     """A contest's award to one partner (``award``: threshold, place1, place2, ...): paid once, whoever closes."""
     return f"contest:{contest_id}:{partner_id}:{award}"
+# --- the game: badges ---------------------------------------------------------------------------------
+
+
+def badge(rule_code: str, partner_id: int, period: str = "") -> str:
+    """The cause of a badge's reward: one per rule, partner and period ('' for a badge earned once)."""
+    return f"badge:{rule_code}:{partner_id}:{period}"

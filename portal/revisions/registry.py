@@ -116,6 +116,11 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_contest_standing": partner("partner"),
     "game_contest_entry": exempt("a contest's parts, never shown; the standing it adds to is partner-scoped"),
     "game_contest_award": exempt("shown on the contest pages only, not kept; the dashboard shows the standing"),
+    "game_badge_rule": REFERENCE,
+    "game_badge_award": partner("partner"),
+    "game_counter": partner("partner"),
+    "game_claim_credit": exempt("what an approval added to the game's counters; no page reads it"),
+    "game_streak_week": partner("partner"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions

@@ -40,7 +40,9 @@ FIELDS = sorted({
                                                         "bonus_unit")}
   | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")}
   | {"starts_on", "ends_on", "regions", "types", "tiers", "leagues", "metric", "threshold", "threshold_unit",
-     "threshold_amount"} | {f"p{n}_{name}" for n in range(1, 4) for name in ("unit", "amount")})
+     "threshold_amount"} | {f"p{n}_{name}" for n in range(1, 4) for name in ("unit", "amount")}
+  | {"name_ru", "name_en", "description_ru", "description_en", "n", "reward_points", "per_period",
+     "reverse_on_withdraw", "shape", "colour", "glyph", "active"})
 
 NASTY = [
     "", " ", "\x00", "a\x00b", "\x00" * 10, "\x1b[31m", "\u202e", "\ufeff", "²", "¹²³", "١٢٣", "𝟙𝟚", "Ⅻ",
@@ -65,6 +67,8 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
     prize = {"code": "MUG-1", "name": "Кружка", "category": "Дом", "points": "100", "variants": "S: 1\nL"}
     contest = {"name": "Конкурс", "starts_on": "2026-03-01", "ends_on": "2026-03-31", "metric": "units",
                "threshold": "20", "threshold_amount": "5000", "p1_unit": "kop", "p1_amount": "1000,00"}
+    badge = {"code": "fuzz_badge", "name_ru": "Значок", "name_en": "Badge", "kind": "sales", "n": "3", "scope": "all",
+             "reward_points": "10", "shape": "circle", "colour": "#336699", "glyph": "star", "active": "1"}
     partner = {"legal_name": "ООО «Тест»", "inn": f.unique_inn(), "region": "Москва", "partner_type": "dealer"}
     forms = {
         "/login": {"email": "admin@example.com", "password": "wrong-password"},
@@ -94,6 +98,7 @@ def _valid(method: str, route: str, world: World) -> dict[str, str]:
         "/admin/tiers/{code:str}": {"name_ru": "Золото", "name_en": "Gold", "threshold_points": "60000",
                                     "colour": "#b8860b", "multiplier": "1,1", "benefits_ru": "", "benefits_en": ""},
         "/manage/contests/new": contest, "/manage/contests/{contest_id:int}/edit": contest,
+        "/admin/badges/new": badge, "/admin/badges/{rule_id:int}": badge,
     }
     return dict(forms.get(route, {})) if method == "POST" else {}
 
