@@ -142,10 +142,10 @@ async def section(key: str) -> Section | None:
     return None
 
 
-def chart(section: Section, width: int = 560, bar_height: int = 22, gap: int = 8, label_width: int = 180) -> dict:
+def chart(section: Section, width: int = 360, bar_height: int = 20, gap: int = 6, label_width: int = 130) -> dict:
     """The geometry of a horizontal bar chart for the template to draw as SVG (no JS, no inline style)."""
     top = max([b.value for b in section.bars] + [1])
-    span = width - label_width - 60
+    span = width - label_width - 50
     bars = [{"label": b.label, "value": b.value, "colour": b.colour, "y": i * (bar_height + gap),
              "w": max(1, round(b.value * span / top)) if b.value else 0} for i, b in enumerate(section.bars)]
     return {"width": width, "height": max(1, len(bars)) * (bar_height + gap), "bar_height": bar_height,

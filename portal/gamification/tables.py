@@ -66,7 +66,7 @@ class TierEarned(Table, tablename="game_tier_earned"):
 
     key = Varchar(length=40, unique=True, help_text='"<partner>:<YYYY-MM>"')
     partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
-    month = Varchar(length=7, help_text="YYYY-MM in the company's timezone")
+    month = Varchar(length=7, index=True, help_text="YYYY-MM in company time; indexed for the engagement page")
     points = BigInt(default=0)
 
 

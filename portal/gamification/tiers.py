@@ -87,7 +87,12 @@ def name(tier: dict | None, locale: str) -> str:
 
 
 def multiplier_text(bp: int) -> str:
-    return f"×{bp / 10000:g}"
+    """A multiplier as the reader writes decimals: 11000 -> "×1,1" in Russian."""
+    from decimal import Decimal
+
+    from portal.i18n import format_number
+
+    return f"×{format_number(Decimal(bp) / 10000)}"
 
 
 # --- the ladder ------------------------------------------------------------------------------------
