@@ -7,7 +7,7 @@ does the same with the previous migration's set.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T01:23:29:849000"
+ID = "2026-11-30T02:21:04:170307"
 VERSION = "1.38.0"
 DESCRIPTION = "data revision triggers from the registry"
 
@@ -220,6 +220,66 @@ SQLITE = ['CREATE TRIGGER rev_partner_insert AFTER INSERT ON partner WHEN NEW.id
  'CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
  'CREATE TRIGGER rev_game_tier_watch_delete AFTER DELETE ON game_tier_watch WHEN OLD.partner IS NOT NULL '
  'BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev '
+ '= rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_insert AFTER INSERT ON game_contest BEGIN INSERT INTO data_revision '
+ '(scope, rev) VALUES (0, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_update AFTER UPDATE ON game_contest BEGIN INSERT INTO data_revision '
+ '(scope, rev) VALUES (0, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_delete AFTER DELETE ON game_contest BEGIN INSERT INTO data_revision '
+ '(scope, rev) VALUES (0, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_standing_insert AFTER INSERT ON game_contest_standing WHEN NEW.partner IS '
+ 'NOT NULL BEGIN INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO '
+ 'UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_standing_update_new AFTER UPDATE ON game_contest_standing WHEN NEW.partner '
+ 'IS NOT NULL BEGIN INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO '
+ 'UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_standing_update_old AFTER UPDATE ON game_contest_standing WHEN OLD.partner '
+ 'IS NOT NULL AND OLD.partner IS NOT NEW.partner BEGIN INSERT INTO data_revision (scope, rev) VALUES '
+ '(OLD.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_contest_standing_delete AFTER DELETE ON game_contest_standing WHEN OLD.partner IS '
+ 'NOT NULL BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, 1) ON CONFLICT (scope) DO '
+ 'UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_rule_insert AFTER INSERT ON game_badge_rule BEGIN INSERT INTO data_revision '
+ '(scope, rev) VALUES (0, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_rule_update AFTER UPDATE ON game_badge_rule BEGIN INSERT INTO data_revision '
+ '(scope, rev) VALUES (0, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_rule_delete AFTER DELETE ON game_badge_rule BEGIN INSERT INTO data_revision '
+ '(scope, rev) VALUES (0, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_award_insert AFTER INSERT ON game_badge_award WHEN NEW.partner IS NOT NULL '
+ 'BEGIN INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev '
+ '= rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_award_update_new AFTER UPDATE ON game_badge_award WHEN NEW.partner IS NOT '
+ 'NULL BEGIN INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO UPDATE '
+ 'SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_award_update_old AFTER UPDATE ON game_badge_award WHEN OLD.partner IS NOT '
+ 'NULL AND OLD.partner IS NOT NEW.partner BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, '
+ '1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_badge_award_delete AFTER DELETE ON game_badge_award WHEN OLD.partner IS NOT NULL '
+ 'BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev '
+ '= rev + 1; END',
+ 'CREATE TRIGGER rev_game_counter_insert AFTER INSERT ON game_counter WHEN NEW.partner IS NOT NULL BEGIN '
+ 'INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev '
+ '+ 1; END',
+ 'CREATE TRIGGER rev_game_counter_update_new AFTER UPDATE ON game_counter WHEN NEW.partner IS NOT NULL BEGIN '
+ 'INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev '
+ '+ 1; END',
+ 'CREATE TRIGGER rev_game_counter_update_old AFTER UPDATE ON game_counter WHEN OLD.partner IS NOT NULL AND '
+ 'OLD.partner IS NOT NEW.partner BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, 1) ON '
+ 'CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_counter_delete AFTER DELETE ON game_counter WHEN OLD.partner IS NOT NULL BEGIN '
+ 'INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev = rev '
+ '+ 1; END',
+ 'CREATE TRIGGER rev_game_streak_week_insert AFTER INSERT ON game_streak_week WHEN NEW.partner IS NOT NULL '
+ 'BEGIN INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev '
+ '= rev + 1; END',
+ 'CREATE TRIGGER rev_game_streak_week_update_new AFTER UPDATE ON game_streak_week WHEN NEW.partner IS NOT '
+ 'NULL BEGIN INSERT INTO data_revision (scope, rev) VALUES (NEW.partner, 1) ON CONFLICT (scope) DO UPDATE '
+ 'SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_streak_week_update_old AFTER UPDATE ON game_streak_week WHEN OLD.partner IS NOT '
+ 'NULL AND OLD.partner IS NOT NEW.partner BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, '
+ '1) ON CONFLICT (scope) DO UPDATE SET rev = rev + 1; END',
+ 'CREATE TRIGGER rev_game_streak_week_delete AFTER DELETE ON game_streak_week WHEN OLD.partner IS NOT NULL '
+ 'BEGIN INSERT INTO data_revision (scope, rev) VALUES (OLD.partner, 1) ON CONFLICT (scope) DO UPDATE SET rev '
  '= rev + 1; END']
 
 POSTGRES = ['CREATE OR REPLACE FUNCTION data_touch_rows() RETURNS trigger AS $$ BEGIN INSERT INTO data_touch (scope) '
@@ -361,6 +421,42 @@ POSTGRES = ['CREATE OR REPLACE FUNCTION data_touch_rows() RETURNS trigger AS $$ 
  'CREATE TRIGGER rev_game_tier_watch_update_old AFTER UPDATE ON game_tier_watch REFERENCING OLD TABLE AS '
  "old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
  'CREATE TRIGGER rev_game_tier_watch_delete AFTER DELETE ON game_tier_watch REFERENCING OLD TABLE AS '
+ "old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_contest AFTER INSERT OR DELETE OR UPDATE ON game_contest FOR EACH STATEMENT '
+ 'EXECUTE FUNCTION data_touch_global()',
+ 'CREATE TRIGGER rev_game_contest_standing_insert AFTER INSERT ON game_contest_standing REFERENCING NEW '
+ "TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_contest_standing_update_new AFTER UPDATE ON game_contest_standing REFERENCING NEW '
+ "TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_contest_standing_update_old AFTER UPDATE ON game_contest_standing REFERENCING OLD '
+ "TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_contest_standing_delete AFTER DELETE ON game_contest_standing REFERENCING OLD '
+ "TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_badge_rule AFTER INSERT OR DELETE OR UPDATE ON game_badge_rule FOR EACH STATEMENT '
+ 'EXECUTE FUNCTION data_touch_global()',
+ 'CREATE TRIGGER rev_game_badge_award_insert AFTER INSERT ON game_badge_award REFERENCING NEW TABLE AS '
+ "new_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_badge_award_update_new AFTER UPDATE ON game_badge_award REFERENCING NEW TABLE AS '
+ "new_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_badge_award_update_old AFTER UPDATE ON game_badge_award REFERENCING OLD TABLE AS '
+ "old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_badge_award_delete AFTER DELETE ON game_badge_award REFERENCING OLD TABLE AS '
+ "old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_counter_insert AFTER INSERT ON game_counter REFERENCING NEW TABLE AS new_rows FOR '
+ "EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_counter_update_new AFTER UPDATE ON game_counter REFERENCING NEW TABLE AS new_rows '
+ "FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_counter_update_old AFTER UPDATE ON game_counter REFERENCING OLD TABLE AS old_rows '
+ "FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_counter_delete AFTER DELETE ON game_counter REFERENCING OLD TABLE AS old_rows FOR '
+ "EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_streak_week_insert AFTER INSERT ON game_streak_week REFERENCING NEW TABLE AS '
+ "new_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_streak_week_update_new AFTER UPDATE ON game_streak_week REFERENCING NEW TABLE AS '
+ "new_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_rows('partner')",
+ 'CREATE TRIGGER rev_game_streak_week_update_old AFTER UPDATE ON game_streak_week REFERENCING OLD TABLE AS '
+ "old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')",
+ 'CREATE TRIGGER rev_game_streak_week_delete AFTER DELETE ON game_streak_week REFERENCING OLD TABLE AS '
  "old_rows FOR EACH STATEMENT EXECUTE FUNCTION data_touch_old_rows('partner')"]
 
 PREVIOUS_SQLITE = ['CREATE TRIGGER rev_partner_insert AFTER INSERT ON partner WHEN NEW.id IS NOT NULL BEGIN INSERT INTO '
