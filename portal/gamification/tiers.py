@@ -398,7 +398,8 @@ async def panel(partner_id: int) -> dict | None:
     if nxt is not None:
         floor = tier["threshold_points"] if tier else 0
         progress = max(0, min(100, (total - floor) * 100 // max(1, nxt["threshold_points"] - floor)))
-    return {"tier": tier, "next": nxt, "earned": total, "to_next": max(0, nxt["threshold_points"] - total) if nxt else 0,
+    to_next = max(0, nxt["threshold_points"] - total) if nxt else 0
+    return {"tier": tier, "next": nxt, "earned": total, "to_next": to_next,
             "progress": progress, "projected": projected, "projected_points": projected_total, "warning": warning}
 
 
@@ -424,12 +425,14 @@ async def save_tier(actor, code: str, data) -> None:
             raise NotFound()
         below = [t for t in tiers if t["position"] < current["position"]]
         above = [t for t in tiers if t["position"] > current["position"]]
-        if below and data.threshold_points <= max(t["threshold_points"] for t in below):
-            raise ValidationFailed({"threshold_points": _("The threshold must be above the tier below (%(points)s).",
-                                                          points=format_points(max(t["threshold_points"] for t in below)))})
-        if above and data.threshold_points >= min(t["threshold_points"] for t in above):
-            raise ValidationFailed({"threshold_points": _("The threshold must be below the tier above (%(points)s).",
-                                                          points=format_points(min(t["threshold_points"] for t in above)))})
+        floor = max((t["threshold_points"] for t in below), default=None)
+        ceiling = min((t["threshold_points"] for t in above), default=None)
+        if floor is not None and data.threshold_points <= floor:
+            raise ValidationFailed({"threshold_points": _(
+                "The threshold must be above the tier below (%(points)s).", points=format_points(floor))})
+        if ceiling is not None and data.threshold_points >= ceiling:
+            raise ValidationFailed({"threshold_points": _(
+                "The threshold must be below the tier above (%(points)s).", points=format_points(ceiling))})
         after = {"name_ru": data.name_ru, "name_en": data.name_en, "threshold_points": data.threshold_points,
                  "colour": data.colour, "multiplier_bp": data.multiplier_bp, "benefits_ru": data.benefits_ru,
                  "benefits_en": data.benefits_en}
@@ -445,7 +448,8 @@ async def tiers_for(partner_ids: list[int]) -> dict[int, dict]:
     tiers = await ladder()
     codes = by_code(tiers)
     rows = {r["partner"]: r for r in await PartnerTier.select(
-        PartnerTier.partner, PartnerTier.tier, PartnerTier.earned_12m).where(PartnerTier.partner.is_in(list(partner_ids)))}
+        PartnerTier.partner, PartnerTier.tier, PartnerTier.earned_12m).where(
+        PartnerTier.partner.is_in(list(partner_ids)))}
     fallback = base(tiers)
     shown = {}
     for pid in partner_ids:

@@ -60,4 +60,5 @@ def _value(d: dict) -> str:
 def tier_text(d: dict) -> str:
     """The tier multiplier of an accrual (or an estimate): "×1.1 for Gold"."""
     name = d.get("tier_en") if get_locale() == "en" else d.get("tier_ru")
-    return _("×%(mult)s for %(tier)s", mult=format_number(Decimal(d["multiplier_bp"]) / 10000), tier=name or d.get("tier", ""))
+    return _("×%(mult)s for %(tier)s", mult=format_number(Decimal(d["multiplier_bp"]) / 10000),
+             tier=name or d.get("tier", ""))

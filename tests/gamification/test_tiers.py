@@ -197,3 +197,40 @@ async def test_concurrent_approvals_that_reach_a_tier_together_move_it_up_once()
     row = await tier_row(partner_id)
     assert (row["tier"], row["earned_12m"]) == ("silver", 21_000)
     assert await TierMove.count().where(TierMove.partner == partner_id) == 1
+
+
+async def test_after_any_mix_of_approvals_and_withdrawals_the_kept_sum_equals_the_ledger_recomputed():
+    """A fixed-seed walk of approvals, withdrawals, resubmissions and re-approvals: the 12-month sum kept in the
+    approvals' transactions equals the sum recomputed from the ledger's points accruals not reversed."""
+    import random
+
+    from portal.ledger.tables import Transfer
+
+    rng = random.Random(15)
+    partner_id = await f.partner()
+    dealer = await f.dealer(partner_id)
+    product_id = await f.product()
+    await rule(700)
+    manager = await f.company()
+    claim_ids = [await f.claim(dealer, product_id, quantity=str(rng.randint(1, 9))) for _ in range(6)]
+    status = {c: "submitted" for c in claim_ids}
+    for _step in range(40):
+        c = rng.choice(claim_ids)
+        if status[c] in ("submitted", "resubmitted"):
+            await claims.decide(manager, c, "approve")
+            status[c] = "approved"
+        elif status[c] == "approved":
+            await claims.revoke_approval(manager, c, "Проверка")
+            status[c] = "needs_info"
+        else:
+            await claims.resubmit(dealer, c, "Исправил", [])
+            status[c] = "resubmitted"
+    accruals = await Transfer.select(Transfer.id, Transfer.detail, Transfer.amount).where(
+        (Transfer.kind == "accrual") & (Transfer.partner == partner_id) & (Transfer.unit == "points")
+    ).output(load_json=True)
+    reversed_ids = {r["reverses"] for r in await Transfer.select(Transfer.reverses).where(
+        Transfer.reverses.is_not_null())}
+    expected = sum(a["detail"].get("base_amount", a["amount"]) for a in accruals if a["id"] not in reversed_ids)
+    assert await tiers.earned_12m(partner_id) == expected
+    assert (await tier_row(partner_id))["earned_12m"] == expected
+    assert sum(1 for s in status.values() if s == "approved") >= 1
