@@ -544,6 +544,29 @@ async def review_counts() -> dict[str, int]:
     }
 
 
+async def next_pending(after_id: int, actor: CurrentUser | None = None) -> int | None:
+    """The claim "Approve and next" opens: the next one waiting for review in the queue's default order
+    (newest first), wrapping round to the newest; never ``after_id`` itself, nor one the actor submitted."""
+    def waiting():
+        query = Claim.select(Claim.id).where(Claim.status.is_in(list(OPEN)) & (Claim.id != after_id))
+        if actor is not None:
+            query = query.where(Claim.submitted_by != actor.id)
+        return query.order_by(Claim.id, ascending=False)
+
+    row = await waiting().where(Claim.id < after_id).first() or await waiting().first()
+    return row["id"] if row else None
+
+
+async def decided_note(actor: CurrentUser, claim_id: int | None) -> str:
+    """The line "Approve and next" shows on the next claim: what became of the one just decided."""
+    if claim_id is None:
+        return ""
+    row = await Claim.select(Claim.status).where(Claim.id == claim_id).first()
+    if row is None or row["status"] in OPEN:
+        return ""
+    return _("Registration #%(id)s: %(status)s.", id=claim_id, status=_(STATUS_LABELS[row["status"]]).lower())
+
+
 async def filter_options() -> dict:
     return {
         "partners": await Partner.select(Partner.id, Partner.legal_name).where(

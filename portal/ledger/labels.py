@@ -9,4 +9,4 @@ from portal.ledger import present
 
 def register(env: Environment) -> None:
     env.globals.update(explain=present.explain, signed=present.signed, amount_text=present.amount_text,
-                       kind_labels=present.KIND_LABELS)
+                       kind_labels=present.KIND_LABELS, effect=present.effect)

@@ -34,7 +34,8 @@ class PointsController(Controller):
         pid = request.user.partner_id
 
         async def context() -> dict:
-            return {"b": await ledger.balances(pid), "expiring": await ledger.expiring(pid)}
+            return {"b": await ledger.balances(pid), "expiring": await ledger.expiring(pid),
+                    "releasing": await ledger.pending_releases(pid)}
 
         return await cached_page(request, "home/_balances.html", context)
 
