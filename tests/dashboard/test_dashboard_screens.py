@@ -89,4 +89,4 @@ async def test_the_manager_sees_claims_waiting_and_flagged_with_proper_plurals(c
     flagged = page.split('data-tile="review-flagged"')[1].split("</a>")[0]
     assert ">1<" in flagged and "регистрация с отметкой" in flagged
     applications = page.split('data-tile="applications"')[1].split("</a>")[0]
-    assert "заявок партнёров на рассмотрение" in applications  # 0: the genitive plural
+    assert "заявок партнёров на проверку" in applications  # 0: the genitive plural
