@@ -190,7 +190,7 @@ class PrizeMediaController(Controller):
 
 
 def _describe_import(report: importer.PrizeImportReport):
-    summary = gettext("Imported: %(created)s new, %(updated)s updated, %(images)s images.", created=report.created,
+    summary = gettext("Imported: %(created)s new, %(updated)s updated; pictures: %(images)s.", created=report.created,
                       updated=report.updated, images=report.images)
     return summary, [(line, f"{code}: {problem}" if code else problem) for line, code, problem in report.lines], []
 

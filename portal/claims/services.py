@@ -37,7 +37,7 @@ from portal.claims.tables import Claim, ClaimEvent, ClaimFlag, ClaimPhoto, Claim
 from portal.db import (company_today, is_unique_violation, read as db_read, utcnow, write as db_write,
                        write_transaction)
 from portal.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from portal.i18n import N_, gettext as _
+from portal.i18n import N_, format_period, gettext as _
 from portal.media import images
 from portal.periods import services as periods
 from portal.products.services import resolve_item
@@ -210,7 +210,7 @@ async def _refuse_closed_date(day, revision=None) -> None:
     code = await periods.closed_period_on(day, revision)
     if code:
         raise ValidationFailed({"sold_on": _("Period %(code)s is closed: register this sale in the open period or "
-                                             "ask a manager.", code=code)})
+                                             "ask a manager.", code=format_period(code))})
 
 
 async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, processed: list, ip: str) -> tuple[int, bool]:

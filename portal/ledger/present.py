@@ -72,7 +72,7 @@ def explain(row: dict) -> str:
         return d["reason"]
     if row["kind"] == "expiry":
         return _("The points were not used in time.")
-    return _(KIND_LABELS.get(row["kind"], row["kind"]))
+    return _(KIND_LABELS[row["kind"]]) if row["kind"] in KIND_LABELS else _("Other operation")
 
 
 def _value(d: dict) -> str:
