@@ -421,8 +421,10 @@ class HistoryPage:
     has_next: bool
 
 
-async def history(partner_id: int, unit: str = "", kind: str = "", page: int = 1, per_page: int = 30) -> HistoryPage:
-    """A partner's transfers, newest first, each with the partner's side of it and why."""
+async def history(partner_id: int, unit: str = "", kind: str = "", page: int = 1, per_page: int = 30,
+                  with_pending: bool = True) -> HistoryPage:
+    """A partner's transfers, newest first, each with the partner's side of it and why (and, with_pending,
+    whether a points accrual still waits to become available, and until when)."""
     query = Transfer.select(
         Transfer.id, Transfer.key, Transfer.amount, Transfer.unit, Transfer.kind, Transfer.detail,
         Transfer.created_at, Transfer.reverses, Transfer.debit_account.code.as_alias("from_code"),
@@ -436,7 +438,8 @@ async def history(partner_id: int, unit: str = "", kind: str = "", page: int = 1
     rows = await query.limit(per_page + 1).offset((page - 1) * per_page).output(load_json=True)
     has_next = len(rows) > per_page
     rows = rows[:per_page]
-    await _mark_pending(rows)
+    if with_pending:
+        await _mark_pending(rows)
     return HistoryPage(rows, page, has_next)
 
 
@@ -454,8 +457,12 @@ async def _mark_pending(rows: list[dict]) -> None:
         r["pending"] = False
     if not accruals:
         return
-    done = await Transfer.select(Transfer.key, Transfer.reverses).where(
-        Transfer.key.is_in([keys.release(i) for i in accruals]) | Transfer.reverses.is_in(list(accruals)))
+    ids = list(accruals)
+    done = []
+    for start in range(0, len(ids), 400):  # the CSV export reads the whole history: keep each IN list short
+        chunk = ids[start:start + 400]
+        done += await Transfer.select(Transfer.key, Transfer.reverses).where(
+            Transfer.key.is_in([keys.release(i) for i in chunk]) | Transfer.reverses.is_in(chunk))
     finished = {r["reverses"] for r in done if r["reverses"]} | {
         int(r["key"].split(":")[1]) for r in done if r["key"].endswith(":release")}
     for tid, r in accruals.items():
