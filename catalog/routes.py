@@ -44,6 +44,12 @@ async def _form_and_files(request: Request, *names: str) -> tuple[dict[str, Any]
     return data, files
 
 
+async def _cancel_page(request: Request, order_id: int) -> Page:
+    """Cancelling asks once: this page (no JavaScript needed) says what happens and sends the real cancel."""
+    return Page("catalog/cancel.html", context={
+        "o": await services.order_detail(order_id, partner_id=request.user.partner_id)})
+
+
 class CatalogController(Controller):
     """What partners see: the shelf, a prize, the cart and checkout, their orders."""
 
@@ -126,7 +132,7 @@ class CatalogController(Controller):
         except DomainError as exc:
             data["token"] = secrets.token_urlsafe(18)  # a refused order used nothing up: a fresh try gets a fresh key
             return await self._cart_page(request, data, {"__all__": exc.message}, status=exc.status_code)
-        return Redirect(path=f"/catalog/orders/{order_id}", status_code=303)
+        return Redirect(path=f"/catalog/orders/{order_id}?placed=1", status_code=303)
 
     @get("/orders", name="my_orders")
     async def orders(self, request: Request) -> Page:
@@ -134,14 +140,27 @@ class CatalogController(Controller):
                                                      "policy": await services.policy_of(request.user.partner_id)})
 
     @get("/orders/{order_id:int}", name="my_order")
-    async def order(self, request: Request, order_id: FromPath[int]) -> Page:
+    async def order(self, request: Request, order_id: FromPath[int], placed: FromQuery[str] = "",
+                    cancelled: FromQuery[str] = "") -> Page:
+        """The order; right after placing or cancelling it, a line saying so with the balance now."""
+        from portal.ledger import services as ledger
+
+        just = "placed" if placed == "1" else "cancelled" if cancelled == "1" else ""
+        available = await ledger.balance(request.user.partner_id, ledger.AVAILABLE) if just else None
         return Page("catalog/order.html", context={
-            "o": await services.order_detail(order_id, partner_id=request.user.partner_id)})
+            "o": await services.order_detail(order_id, partner_id=request.user.partner_id), "just": just,
+            "available": available})
+
+    @get("/orders/{order_id:int}/cancel", name="order_cancel_confirm")
+    async def cancel_confirm(self, request: Request, order_id: FromPath[int]) -> Page:
+        return await _cancel_page(request, order_id)
 
     @post("/orders/{order_id:int}/cancel", name="order_cancel")
-    async def cancel(self, request: Request, order_id: FromPath[int]) -> Redirect:
+    async def cancel(self, request: Request, order_id: FromPath[int]) -> Any:
+        if (await form_dict(request)).get("confirm") != "1":  # not confirmed yet: ask first
+            return await _cancel_page(request, order_id)
         await services.cancel_by_partner(request.user, order_id, client_ip(request))
-        return Redirect(path=f"/catalog/orders/{order_id}", status_code=303)
+        return Redirect(path=f"/catalog/orders/{order_id}?cancelled=1", status_code=303)
 
     @post("/orders/{order_id:int}/approve", name="order_approve", guards=[partner_admin])
     async def approve(self, request: Request, order_id: FromPath[int]) -> Redirect:
@@ -173,7 +192,7 @@ class PrizeMediaController(Controller):
 
 
 def _describe_import(report: importer.PrizeImportReport):
-    summary = gettext("Imported: %(created)s new, %(updated)s updated, %(images)s images.", created=report.created,
+    summary = gettext("Imported: %(created)s new, %(updated)s updated; pictures: %(images)s.", created=report.created,
                       updated=report.updated, images=report.images)
     return summary, [(line, f"{code}: {problem}" if code else problem) for line, code, problem in report.lines], []
 

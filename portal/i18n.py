@@ -215,3 +215,27 @@ def _zone(name: str) -> ZoneInfo:
 
 def language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(code).capitalize()
+
+
+def format_period(code: str | None, locale: str | None = None) -> str:
+    """A reporting period's code as people say it: "2026-11" → "Ноябрь 2026" / "November 2026",
+    "2026-Q4" → "4-й квартал 2026" / "4th quarter 2026". Anything else comes back as it was."""
+    if not code:
+        return ""
+    return _format_period(str(code), locale or get_locale())
+
+
+@lru_cache(maxsize=1024)
+def _format_period(code: str, lang: str) -> str:
+    import re
+
+    match = re.fullmatch(r"(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))", code.strip())
+    if not match:
+        return code
+    year = int(match.group(1))
+    if match.group(2):
+        text = _babel_format_date(dt.date(year, int(match.group(2)), 1), format="LLLL y", locale=_locale(lang))
+    else:
+        text = _babel_format_date(dt.date(year, (int(match.group(3)) - 1) * 3 + 1, 1), format="QQQQ y",
+                                  locale=_locale(lang))
+    return text[:1].upper() + text[1:]

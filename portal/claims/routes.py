@@ -250,25 +250,32 @@ class ReviewController(Controller):
         body, media = render(fmt, rows)
         return Response(body, media_type=media, headers={"content-disposition": f'attachment; filename="claims.{fmt}"'})
 
-    @get("/{claim_id:int}", name="review_claim")
-    async def show(self, request: Request, claim_id: FromPath[int]) -> Page:
+    async def _claim_page(self, request: Request, claim_id: int, errors: dict | None = None,
+                          values: dict | None = None, done: str = "", status: int = 200) -> Page:
         claim = await services.get_claim(request.user, claim_id)
-        return Page("review/claim.html", context={"c": claim, "labels": services.STATUS_LABELS,
-                                                   "reasons": services.REJECT_REASONS, "errors": {}, "values": {},
-                                                   "flag_labels": services.FLAG_LABELS})
+        return Page("review/claim.html", status_code=status, context={
+            "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS,
+            "errors": errors or {}, "values": values or {}, "flag_labels": services.FLAG_LABELS, "done": done})
+
+    @get("/{claim_id:int}", name="review_claim")
+    async def show(self, request: Request, claim_id: FromPath[int], after: FromQuery[str] = "") -> Page:
+        done = await services.decided_note(request.user, query_id(after)) if after else ""
+        return await self._claim_page(request, claim_id, done=done)
 
     @post("/{claim_id:int}/decide")
     async def decide(self, request: HTMXRequest, claim_id: FromPath[int]) -> Any:
+        """One decision; "… and next" then opens the next claim waiting in the queue (or the queue when none)."""
         form = await request.form()
         try:
             await services.decide(request.user, claim_id, str(form.get("action") or ""),
                                   reason=str(form.get("reason") or ""), text=str(form.get("text") or ""),
                                   ip=client_ip(request))
         except ValidationFailed as exc:
-            claim = await services.get_claim(request.user, claim_id)
-            return Page("review/claim.html", status_code=400, context={
-                "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS,
-                "errors": exc.errors, "values": dict(form.items()), "flag_labels": services.FLAG_LABELS})
+            return await self._claim_page(request, claim_id, exc.errors, dict(form.items()), status=400)
+        if form.get("then") == "next":
+            following = await services.next_pending(claim_id, request.user)
+            return Redirect(path=f"/review/{following}?after={claim_id}" if following else "/review/",
+                            status_code=303)
         return Redirect(path=f"/review/{claim_id}", status_code=303)
 
     @get("/import", name="review_import")
@@ -302,10 +309,7 @@ class ReviewController(Controller):
         try:
             await services.revoke_approval(request.user, claim_id, str(form.get("text") or ""), ip=client_ip(request))
         except ValidationFailed as exc:
-            claim = await services.get_claim(request.user, claim_id)
-            return Page("review/claim.html", status_code=400, context={
-                "c": claim, "labels": services.STATUS_LABELS, "reasons": services.REJECT_REASONS,
-                "errors": exc.errors, "values": dict(form.items()), "flag_labels": services.FLAG_LABELS})
+            return await self._claim_page(request, claim_id, exc.errors, dict(form.items()), status=400)
         return Redirect(path=f"/review/{claim_id}", status_code=303)
 
     @post("/bulk-approve")

@@ -38,7 +38,7 @@ from portal.claims.tables import Claim, ClaimEvent, ClaimFlag, ClaimPhoto, Claim
 from portal.db import (company_today, is_unique_violation, read as db_read, utcnow, write as db_write,
                        write_transaction)
 from portal.errors import Conflict, DomainError, Forbidden, NotFound, ValidationFailed
-from portal.i18n import N_, gettext as _
+from portal.i18n import N_, format_period, gettext as _
 from portal.media import images
 from portal.periods import services as periods
 from portal.products.services import item_choice, resolve_item, search_items
@@ -235,7 +235,7 @@ async def _refuse_closed_date(day, revision=None) -> None:
     code = await periods.closed_period_on(day, revision)
     if code:
         raise ValidationFailed({"sold_on": _("Period %(code)s is closed: register this sale in the open period or "
-                                             "ask a manager.", code=code)})
+                                             "ask a manager.", code=format_period(code))})
 
 
 async def _insert(actor: CurrentUser, form: ClaimForm, item: dict, slots: list[int],
@@ -581,6 +581,29 @@ async def review_counts() -> dict[str, int]:
         "open": await Claim.count().where(Claim.status.is_in(list(OPEN))),
         "flagged": await Claim.count().where(Claim.status.is_in(list(OPEN)) & Claim.flagged.eq(True)),
     }
+
+
+async def next_pending(after_id: int, actor: CurrentUser | None = None) -> int | None:
+    """The claim "Approve and next" opens: the next one waiting for review in the queue's default order
+    (newest first), wrapping round to the newest; never ``after_id`` itself, nor one the actor submitted."""
+    def waiting():
+        query = Claim.select(Claim.id).where(Claim.status.is_in(list(OPEN)) & (Claim.id != after_id))
+        if actor is not None:
+            query = query.where(Claim.submitted_by != actor.id)
+        return query.order_by(Claim.id, ascending=False)
+
+    row = await waiting().where(Claim.id < after_id).first() or await waiting().first()
+    return row["id"] if row else None
+
+
+async def decided_note(actor: CurrentUser, claim_id: int | None) -> str:
+    """The line "Approve and next" shows on the next claim: what became of the one just decided."""
+    if claim_id is None:
+        return ""
+    row = await Claim.select(Claim.status).where(Claim.id == claim_id).first()
+    if row is None or row["status"] in OPEN:
+        return ""
+    return _("Registration #%(id)s: %(status)s.", id=claim_id, status=_(STATUS_LABELS[row["status"]]).lower())
 
 
 async def filter_options() -> dict:

@@ -9,9 +9,13 @@ from dataclasses import dataclass, field
 
 from portal.accounts import services as accounts
 from portal.accounts.services import CurrentUser
+from portal.claims import services as claims
 from portal.gamification import services as game
 from portal.ledger import services as ledger
 from portal.plans import services as plans
+
+
+RECENT_CLAIMS = 5
 
 
 async def dashboard_for(user: CurrentUser) -> dict:
@@ -20,9 +24,12 @@ async def dashboard_for(user: CurrentUser) -> dict:
         team_size = await accounts.team_size(user) if user.role == "partner_admin" else 0
         return {"kind": "partner", "partner": partner, "team_size": team_size,
                 "balances": await ledger.balances(user.partner_id), "expiring": await ledger.expiring(user.partner_id),
+                "releasing": await ledger.pending_releases(user.partner_id),
                 "plan": await plans.fulfilment_of(user.partner_id, partner_group=partner["partner_group"] or ""),
-                "game": await game.dashboard(user.partner_id)}
-    return {"kind": "company", "counts": await accounts.company_counts()}
+                "game": await game.dashboard(user.partner_id),
+                "recent": (await claims.claims_of(user, per_page=RECENT_CLAIMS)).rows,
+                "claim_labels": claims.STATUS_LABELS}
+    return {"kind": "company", "counts": await accounts.company_counts(), "review": await claims.review_counts()}
 
 
 @dataclass(frozen=True)

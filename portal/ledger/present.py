@@ -4,30 +4,50 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from portal.i18n import N_, format_money, format_number, format_points, get_locale, ngettext, gettext as _
+from portal.i18n import N_, format_money, format_number, format_period, format_points, get_locale, ngettext, gettext as _
 
 KIND_LABELS = {
     "accrual": N_("Earned"), "release": N_("Became available"), "reserve": N_("Reserved for an order"),
     "redeem": N_("Spent on a prize"), "expiry": N_("Expired"), "adjustment": N_("Adjustment"),
-    "reversal": N_("Correction"), "payout": N_("Paid out"),
+    "reversal": N_("Correction"), "payout": N_("Paid out"), "plan_bonus": N_("Plan bonus"),
+    "payable": N_("Ready for payout"),
 }
 KIND_LABELS["contest_award"] = N_("Contest prize")
 
-# Lines whose debit side is one of the partner's own accounts take away from what they can use.
-_OUTGOING_FROM = {"points_available", "points_pending", "points_reserved", "cash_pending", "cash_payable"}
+# What a line does to what the partner can use: points_available for points; for money, all they have earned
+# (pending, payable or paid: a payout is money reaching them, not a loss). Other moves are neutral.
+GAIN, LOSS, NEUTRAL = "gain", "loss", "neutral"
+_USABLE = {"points": {"points_available"}, "kop": {"cash_pending", "cash_payable", "cash_paid"}}
+
+
+def effect(row: dict) -> str:
+    """GAIN, LOSS or NEUTRAL: the line's effect on the partner's AVAILABLE balance (its colour and sign).
+
+    A reservation takes points out of available (LOSS: not a green gain); a cancelled order's reservation
+    coming back adds to it (GAIN: not a red loss); an accrual waiting in pending, money becoming payable or
+    paid, or a delivery spending reserved points leave it unchanged (NEUTRAL)."""
+    usable = _USABLE.get(row["unit"], set())
+    into = row.get("to_partner") is not None and row.get("to_code") in usable
+    out_of = row.get("from_partner") is not None and row.get("from_code") in usable
+    if into and not out_of:
+        return GAIN
+    if out_of and not into:
+        return LOSS
+    return NEUTRAL
 
 
 def signed(row: dict) -> int:
-    if row["kind"] in ("release", "reserve"):  # a move between the partner's own accounts
-        return row["amount"]
-    mine = row.get("from_partner") is not None and row["from_code"] in _OUTGOING_FROM
-    return -row["amount"] if mine else row["amount"]
+    """The amount with the sign of its effect on all the partner holds (the CSV's column): a move between the
+    partner's own accounts (a release, a reservation or its return) is positive, a line leaving them negative."""
+    leaves = row.get("from_partner") is not None and row.get("to_partner") is None
+    return -row["amount"] if leaves else row["amount"]
 
 
 def amount_text(row: dict) -> str:
-    value = signed(row)
-    text = format_money(value) if row["unit"] == "kop" else format_points(value)
-    return ("+" if value > 0 and row["kind"] not in ("release", "reserve") else "") + text
+    """"+1 200", "−300" or, for a line that leaves the available balance as it is, the bare amount."""
+    how = effect(row)
+    text = format_money(row["amount"]) if row["unit"] == "kop" else format_points(row["amount"])
+    return {GAIN: "+", LOSS: "\u2212"}.get(how, "") + text
 
 
 def explain(row: dict) -> str:
@@ -44,11 +64,20 @@ def explain(row: dict) -> str:
         tier = " " + tier_text(d) if d.get("multiplier_bp") else ""
         return _("Rule “%(name)s”, version %(version)s: %(how)s", name=d["name"], version=d["version"],
                  how=how) + own + tier
+    if row["kind"] == "reversal" and row.get("from_code") == "points_reserved":  # a cancelled order's points
+        back = _("The order was cancelled: its points are back.")
+        note = str(d.get("reason") or "")
+        return back if note in ("", "cancelled") else f"{back} {note}"
+    if row["kind"] in ("plan_bonus", "payable") and d.get("period"):
+        period = format_period(d["period"])
+        if row["kind"] == "plan_bonus":
+            return _("Plan bonus for %(period)s", period=period)
+        return _("Money for %(period)s is ready for payout", period=period)
     if "reason" in d:
         return d["reason"]
     if row["kind"] == "expiry":
         return _("The points were not used in time.")
-    return _(KIND_LABELS.get(row["kind"], row["kind"]))
+    return _(KIND_LABELS[row["kind"]]) if row["kind"] in KIND_LABELS else _("Other operation")
 
 
 def _value(d: dict) -> str:

@@ -34,7 +34,8 @@ class PointsController(Controller):
         pid = request.user.partner_id
 
         async def context() -> dict:
-            return {"b": await ledger.balances(pid), "expiring": await ledger.expiring(pid)}
+            return {"b": await ledger.balances(pid), "expiring": await ledger.expiring(pid),
+                    "releasing": await ledger.pending_releases(pid)}
 
         return await cached_page(request, "home/_balances.html", context)
 
@@ -50,7 +51,8 @@ class PointsController(Controller):
 
         from portal import exports
 
-        rows = (await ledger.history(request.user.partner_id, unit=unit, kind=kind, per_page=100_000)).rows
+        rows = (await ledger.history(request.user.partner_id, unit=unit, kind=kind, per_page=100_000,
+                                     with_pending=False)).rows
         body = exports.to_csv([_("Date"), _("Operation"), _("Amount"), _("Unit"), _("Why")], [
             [r["created_at"].isoformat(timespec="seconds"), r["kind"], signed(r), r["unit"], explain(r)] for r in rows])
         return Response(body, media_type=exports.CSV_TYPE,

@@ -437,19 +437,75 @@ class HistoryPage:
     has_next: bool
 
 
-async def history(partner_id: int, unit: str = "", kind: str = "", page: int = 1, per_page: int = 30) -> HistoryPage:
-    """A partner's transfers, newest first, each with the partner's side of it and why."""
+async def history(partner_id: int, unit: str = "", kind: str = "", page: int = 1, per_page: int = 30,
+                  with_pending: bool = True) -> HistoryPage:
+    """A partner's transfers, newest first, each with the partner's side of it and why (and, with_pending,
+    whether a points accrual still waits to become available, and until when)."""
     query = Transfer.select(
         Transfer.id, Transfer.key, Transfer.amount, Transfer.unit, Transfer.kind, Transfer.detail,
         Transfer.created_at, Transfer.reverses, Transfer.debit_account.code.as_alias("from_code"),
         Transfer.debit_account.partner.as_alias("from_partner"), Transfer.credit_account.code.as_alias("to_code"),
+        Transfer.credit_account.partner.as_alias("to_partner"),
     ).where(Transfer.partner == partner_id).order_by(Transfer.id, ascending=False)
     if unit:
         query = query.where(Transfer.unit == unit)
     if kind:
         query = query.where(Transfer.kind == kind)
     rows = await query.limit(per_page + 1).offset((page - 1) * per_page).output(load_json=True)
-    return HistoryPage(rows[:per_page], page, len(rows) > per_page)
+    has_next = len(rows) > per_page
+    rows = rows[:per_page]
+    if with_pending:
+        await _mark_pending(rows)
+    return HistoryPage(rows, page, has_next)
+
+
+def release_date(created_at: dt.datetime) -> dt.date | None:
+    """The day release_due() makes an accrual's points available (None: when finance closes the period)."""
+    if get_settings().app.points_release == "period_close":
+        return None
+    return created_at.astimezone(dt.timezone.utc).date() + dt.timedelta(days=get_settings().app.points_hold_days)
+
+
+async def _mark_pending(rows: list[dict]) -> None:
+    """Points accruals on the page still pending get ``pending`` = True and ``releases_on`` (their release day)."""
+    accruals = {r["id"]: r for r in rows if r["kind"] == "accrual" and r["unit"] == POINTS}
+    for r in rows:
+        r["pending"] = False
+    if not accruals:
+        return
+    ids = list(accruals)
+    done = []
+    for start in range(0, len(ids), 400):  # the CSV export reads the whole history: keep each IN list short
+        chunk = ids[start:start + 400]
+        done += await Transfer.select(Transfer.key, Transfer.reverses).where(
+            Transfer.key.is_in([keys.release(i) for i in chunk]) | Transfer.reverses.is_in(chunk))
+    finished = {r["reverses"] for r in done if r["reverses"]} | {
+        int(r["key"].split(":")[1]) for r in done if r["key"].endswith(":release")}
+    for tid, r in accruals.items():
+        if tid not in finished:
+            r["pending"] = True
+            r["releases_on"] = release_date(r["created_at"])
+
+
+async def pending_releases(partner_id: int) -> list[dict]:
+    """A partner's pending points grouped by the day they become available: "N points become available on
+    DATE" (``releases_on`` None: at the period close). Reads the partner's unreleased, unreversed accruals."""
+    rows = await Transfer.raw(
+        "SELECT t.id, t.amount, t.created_at FROM ledger_transfer t "
+        "WHERE t.partner = {} AND t.kind = 'accrual' AND t.unit = 'points' "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.reverses = t.id) "
+        f"AND NOT EXISTS (SELECT 1 FROM ledger_transfer x WHERE x.key = {keys.release_sql('t.id')}) "
+        "ORDER BY t.id", partner_id)
+    grouped: dict[dt.date | None, int] = {}
+    for r in rows:
+        created = r["created_at"]
+        if isinstance(created, str):
+            created = dt.datetime.fromisoformat(created)
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=dt.timezone.utc)
+        day = release_date(created)
+        grouped[day] = grouped.get(day, 0) + r["amount"]
+    return [{"releases_on": d, "points": p} for d, p in sorted(grouped.items(), key=lambda kv: kv[0] or dt.date.max)]
 
 
 # --- verification ------------------------------------------------------------------------------

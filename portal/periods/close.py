@@ -29,7 +29,7 @@ from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import utcnow, write_transaction
 from portal.errors import DomainError, NotFound
-from portal.i18n import N_
+from portal.i18n import N_, format_period
 from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.locks import exclusive
@@ -222,7 +222,7 @@ def closable(code: str, today: dt.date | None = None) -> Span:
     """The period, if it may be closed now: NotFound for a bad code, NotYetOver until its last day has passed."""
     span = _span(code)
     if (today or periods.company_today()) <= span.ends_on:
-        raise NotYetOver(code=code, day=(span.ends_on + dt.timedelta(days=1)).strftime("%d.%m.%Y"))
+        raise NotYetOver(code=format_period(code), day=(span.ends_on + dt.timedelta(days=1)).strftime("%d.%m.%Y"))
     return span
 
 

@@ -13,7 +13,7 @@ from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import company_today, read as db_read
 from portal.errors import DomainError
-from portal.i18n import N_
+from portal.i18n import N_, format_period
 from portal.periods.calc import Span, parse_code, span_of
 from portal.periods.statuses import CLOSED, CLOSING, OPEN, PERIOD_AUDIT, PERIOD_MOVES, STATUS_LABELS  # noqa: F401
 from portal.periods.tables import Period
@@ -71,7 +71,7 @@ async def status_of(code: str) -> str:
 
 async def refuse_if_closed(code: str) -> None:
     if await status_of(code) != OPEN:
-        raise PeriodClosed(code=code)
+        raise PeriodClosed(code=format_period(code))
 
 
 async def closed_period_on(day: dt.date, revision: Revision | None = None) -> str | None:
@@ -92,7 +92,7 @@ async def _closed_period_on(day: dt.date) -> str | None:
 async def refuse_if_closed_on(day: dt.date) -> None:
     code = await closed_period_on(day)
     if code:
-        raise PeriodClosed(code=code)
+        raise PeriodClosed(code=format_period(code))
 
 
 async def recent(count: int = 6) -> list[Span]:

@@ -84,6 +84,7 @@ def make_environment(settings: Settings) -> Environment:
         points=i18n.format_points,
         number=i18n.format_number,
         date=i18n.format_date,
+        period=i18n.format_period,
         datetime=lambda value, fmt="short": i18n.format_datetime(value, tz=tz, fmt=fmt),
     )
     env.globals.update(

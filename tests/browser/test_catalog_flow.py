@@ -39,11 +39,13 @@ async def test_a_dealer_orders_a_prize_and_cancels_it_on_a_phone(live_server, ph
     await phone.get_by_label("Контактный телефон").fill("+7 912 345-67-89")
     await phone.get_by_role("button", name="Оформить заказ").click()
     await expect(phone.locator("h1 .tag")).to_have_text("Оформлен")
+    await expect(phone.locator('[data-just="placed"]')).to_contain_text("1\u00a0800")  # the balance after it
 
     await phone.goto(live_server + "/dashboard")
     await expect(available).to_have_text("1\u00a0800")
     await phone.go_back()
-    await phone.get_by_role("button", name="Отменить заказ").click()
+    await phone.get_by_role("link", name="Отменить заказ").click()  # asks once
+    await phone.get_by_role("button", name="Да, отменить заказ").click()
     await expect(phone.locator("h1 .tag")).to_have_text("Отменён")
     await phone.goto(live_server + "/dashboard")
     await expect(available).to_have_text("3\u00a0000")

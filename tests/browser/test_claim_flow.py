@@ -50,7 +50,7 @@ async def test_dealer_registers_a_sale_with_a_camera_photo_and_a_manager_approve
     await _sign_in(another_phone, live_server, await f.email_of(manager))
     await another_phone.wait_for_url("**/dashboard")
     await another_phone.goto(live_server + f"/review/{claim['id']}")
-    await another_phone.get_by_role("button", name="Одобрить").click()
+    await another_phone.get_by_role("button", name="Одобрить", exact=True).click()
     await another_phone.locator(".tag.claim-approved").first.wait_for()
     await another_phone.screenshot(path=str(tmp_path / "manager-approved-claim.png"), full_page=True)
 
@@ -80,7 +80,7 @@ async def test_the_dealers_balance_moves_without_a_reload_when_a_manager_approve
     await _sign_in(another_phone, live_server, await f.email_of(manager))
     await another_phone.wait_for_url("**/dashboard")
     await another_phone.goto(live_server + f"/review/{claim_id}")
-    await another_phone.get_by_role("button", name="Одобрить").click()
+    await another_phone.get_by_role("button", name="Одобрить", exact=True).click()
     await another_phone.locator(".tag.claim-approved").first.wait_for()
 
     await expect(pending).to_have_text("600", timeout=20_000)

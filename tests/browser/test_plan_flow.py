@@ -36,7 +36,7 @@ async def test_the_dealers_progress_bar_moves_when_a_manager_approves(live_serve
     await _sign_in(another_phone, live_server, await f.email_of(manager))
     await another_phone.wait_for_url("**/dashboard")
     await another_phone.goto(live_server + f"/review/{claim_id}")
-    await another_phone.get_by_role("button", name="Одобрить").click()
+    await another_phone.get_by_role("button", name="Одобрить", exact=True).click()
     await another_phone.locator(".tag.claim-approved").first.wait_for()
 
     await expect(bar).to_have_attribute("data-pct", "5000", timeout=20_000)

@@ -13,6 +13,7 @@ from portal.claims import services
 from portal.claims.tables import Claim
 from portal.db import write_transaction
 from portal.errors import ValidationFailed
+from portal.i18n import format_period
 from portal.periods import services as periods
 from portal.periods.tables import Period
 from portal.products.tables import Product
@@ -65,12 +66,12 @@ async def test_a_period_closed_after_a_submission_refuses_the_next_one_with_the_
 
     with pytest.raises(ValidationFailed) as refused:
         await services.submit(await _request(dealer), f.claim_form(product_id, sold_on=span.ends_on.isoformat()), [])
-    assert span.code in refused.value.errors["sold_on"]
+    assert format_period(span.code) in refused.value.errors["sold_on"]  # "Октябрь 2026", not the code
     # A request that began before the close holds the old revision (the period was open then): the
     # database refuses its insert, and the dealer still gets the field message, not an error page.
     with pytest.raises(ValidationFailed) as late:
         await services.submit(before_close, f.claim_form(product_id, sold_on=span.starts_on.isoformat()), [])
-    assert span.code in late.value.errors["sold_on"]
+    assert format_period(span.code) in late.value.errors["sold_on"]
     assert await Claim.count() == 1
 
 

@@ -154,7 +154,8 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("POST", "/catalog/checkout"): (only(*PARTNERS, ok=400), {}),
     ("GET", "/catalog/orders"): (only(*PARTNERS), {}),
     ("GET", "/catalog/orders/{order_id:int}"): (only(*PARTNERS), {"order_id": "order_id"}),
-    ("POST", "/catalog/orders/{order_id:int}/cancel"): (only(*PARTNERS, ok=303), {"order_id": "order_id"}),
+    ("POST", "/catalog/orders/{order_id:int}/cancel"): (only(*PARTNERS), {"order_id": "order_id"}),  # unconfirmed: asks
+    ("GET", "/catalog/orders/{order_id:int}/cancel"): (only(*PARTNERS), {"order_id": "order_id"}),
     ("POST", "/catalog/orders/{order_id:int}/approve"): (only("partner_admin", ok=409), {"order_id": "order_id"}),
     ("POST", "/catalog/orders/{order_id:int}/decline"): (only("partner_admin", ok=409), {"order_id": "order_id"}),
     ("POST", "/catalog/policy"): (only("partner_admin", ok=303), {}),
