@@ -146,6 +146,34 @@ async def test_concurrent_writers_share_commits_only_when_group_commit_is_on(gro
         assert len(commits) == 20 and set(commits) == {0}
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="the writer connection and its COMMIT thread are SQLite's")
+async def test_closing_the_pool_waits_for_a_commit_still_running(db, monkeypatch):
+    """The test teardown and an off-loop worker's end close the loop's writer; a COMMIT still running in its
+    thread then worked on a closed connection (and, mid-statement, crashed the process)."""
+    from portal.db.group import GroupCommit
+
+    original = GroupCommit._commit_group
+    committing = asyncio.Event()
+
+    async def slow(self, conn, lock, members):
+        committing.set()
+        await asyncio.sleep(0.3)
+        return await original(self, conn, lock, members)
+
+    monkeypatch.setattr(GroupCommit, "_commit_group", slow)
+
+    async def write_one() -> None:
+        async with write_transaction():
+            await audit.record(Actor(id=None, label="test"), "test.write", "test", "closing")
+
+    writer = asyncio.create_task(write_one())
+    await committing.wait()
+    await db.close_pool()
+    await writer
+    assert sqlite3.connect(db.path).execute(
+        "SELECT COUNT(*) FROM audit_entry WHERE object_id = 'closing'").fetchone()[0] == 1
+
+
 async def _bad_foreign_key_at_commit() -> None:
     """A row whose foreign key is checked only at COMMIT: the transaction ends well, its COMMIT fails."""
     await write("PRAGMA defer_foreign_keys = ON")

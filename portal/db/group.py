@@ -56,6 +56,7 @@ class GroupCommit:
     each loop (the server's, an off-loop worker's) has its own writer connection, lock and group."""
 
     GROUP_MAX = 64
+    CLOSE_WAIT_SECONDS = 10.0  # how long closing a loop's writer waits for a COMMIT still running
     group_commit = True
 
     def _init_group(self, group_commit: bool) -> None:
@@ -161,8 +162,19 @@ class GroupCommit:
             if not waiter.done():
                 waiter.set_exception(exc)
 
-    def _forget_loop_writers(self, loop_id: int) -> None:
-        """Close this loop's writer and drop its lock and queue: a loop's id may be reused by a later one."""
+    async def _forget_loop_writers(self, loop_id: int) -> None:
+        """Close this loop's writer and drop its lock and queue: a loop's id may be reused by a later one.
+
+        A group's COMMIT may still be running in a thread (a writer that rolled back hands the COMMIT to a
+        task nobody awaits); closing the connection under it crashed the process. That task holds the write
+        lock until its COMMIT is done, so take the lock first (bounded: a writer that never ended must not
+        hang the shutdown)."""
+        lock = self._write_locks.get(loop_id)
+        if lock is not None:
+            try:
+                await asyncio.wait_for(lock.acquire(), self.CLOSE_WAIT_SECONDS)
+            except asyncio.TimeoutError:
+                pass
         for key in [k for k in self._writers if k[0] == loop_id]:
             self._writers.pop(key).conn.close()
         self._write_locks.pop(loop_id, None)

@@ -232,7 +232,7 @@ class PooledSQLiteEngine(GroupCommit, SQLiteEngine):
                 await connection.close()
         for key in [k for k in self._readers if k[0] == loop_id]:
             self._readers.pop(key).close()
-        self._forget_loop_writers(loop_id)
+        await self._forget_loop_writers(loop_id)
 
     async def get_connection(self):
         return await self.acquire()
