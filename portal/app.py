@@ -38,6 +38,7 @@ from portal.plans.routes import FulfilmentController, PartnerPlanController, Pla
 from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController
+from portal.gamification.routes_leagues import LeaderboardController
 from portal.imports.routes import ImportJobsController
 from portal.db import engine, is_sqlite, prepare_sqlite
 from portal.settings import Settings, get_settings
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             PartnerActsController,
             JobsController,
             ImportJobsController,
+            LeaderboardController,
             api_router,
             static,
             ready,

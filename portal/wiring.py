@@ -37,6 +37,7 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
     events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)
+    wire_leagues()
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)
@@ -44,3 +45,20 @@ def wire() -> None:
 
     for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
         templating.add(labels.register)
+
+
+def wire_leagues() -> None:
+    """Standings follow decisions after rewards and plans (they read the accrual and the plans' summary)."""
+    from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+    from portal.gamification import labels as game_labels
+    from portal.gamification import leagues, standings
+    from portal.gamification import services as game
+    from portal.periods.events import PeriodClosed
+    from portal.web import templating
+
+    events.subscribe(ClaimDecided, standings.on_claim_decided)
+    events.subscribe(ClaimApprovalRevoked, standings.on_approval_revoked)
+    events.subscribe(PeriodClosed, leagues.on_period_closed)
+    if ("leagues/_panel.html", leagues.panel) not in game.PANELS:
+        game.PANELS.append(("leagues/_panel.html", leagues.panel))
+    templating.add(game_labels.register_leagues)

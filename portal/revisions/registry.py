@@ -107,6 +107,11 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_partner_tier": partner("partner"),
     "game_division": REFERENCE,
     "game_division_member": partner("partner"),
+    "game_standing": partner("partner"),  # a league place is rewritten for every partner whose place changed
+    "game_standing_day": exempt("rolling-window buckets: read by the leaderboard, which is never kept"),
+    "game_board_privacy": partner("partner"),
+    "game_league_season": exempt("marks a season's divisions made; shown on no page"),
+    "game_league_rules": REFERENCE,
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions
