@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from bench import catalog, claims, ledger, periods, plans, web
+from bench import game_leaderboard
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -15,6 +16,7 @@ BENCHES = [
     (("fulfilment.",), plans.bench_fulfilment),
     (("catalog.", "order."), catalog.bench_catalog),
     (("period_close.",), periods.bench_period_close),
+    (("leaderboard.",), game_leaderboard.bench_leaderboard),
 ]
 
 

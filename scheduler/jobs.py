@@ -22,6 +22,8 @@ JOB_LABELS = {
     "points_expiry": N_("Points expiry"),
     "expiry_warnings": N_("Warnings about expiring points"),
     "ledger_verify": N_("Nightly ledger verification"),
+    "league_seed": N_("League divisions for a season that has none"),
+    "board_roll": N_("Leaderboard: the last 30 days moved to today"),
 }
 RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
@@ -121,6 +123,23 @@ async def ledger_verify(due: dt.datetime) -> str:
                    transfers=result.transfers)
 
 
+async def league_seed(due: dt.datetime) -> str:
+    """Daily: the current season's league divisions, if neither a seed nor the last season's close made them."""
+    from portal.gamification import leagues
+    from portal.periods import services as periods
+
+    placed = await leagues.seed_season(periods.current_span(_local_day(due)).code)
+    return summary(N_("%(n)s partners placed in leagues"), n=placed)
+
+
+async def board_roll(due: dt.datetime) -> str:
+    """Daily after midnight: the rolling leaderboard's sums recounted for the window ending today."""
+    from portal.gamification import standings
+
+    ranked = await standings.roll(_local_day(due))
+    return summary(N_("%(n)s partners on the rolling board"), n=max(ranked, 0))
+
+
 @dataclass(frozen=True)
 class Job:
     name: str
@@ -137,5 +156,7 @@ def registry() -> dict[str, Job]:
         Job("points_expiry", points_expiry, {"hour": 3, "minute": 30}),
         Job("expiry_warnings", expiry_warnings, {"hour": 9, "minute": 0}),
         Job("ledger_verify", ledger_verify, {"hour": 4, "minute": 0}),
+        Job("league_seed", league_seed, {"hour": 2, "minute": 30}),
+        Job("board_roll", board_roll, {"hour": 0, "minute": 5}),
     ]
     return {job.name: job for job in jobs}

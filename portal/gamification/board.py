@@ -22,6 +22,7 @@ from portal.accounts.roles import PartnerStatus
 from portal.audit import services as audit
 from portal.audit.services import Actor
 from portal.db import company_today, utcnow, write_transaction
+from portal.gamification import standings
 from portal.gamification.standings import WINDOW_DAYS
 from portal.gamification.tables import BoardPrivacy, Standing
 from portal.i18n import gettext as _
@@ -72,10 +73,15 @@ def masked_name(partner_id: int) -> str:
     return _("Dealer No. %(n)s", n=partner_id)
 
 
-def _source(q: Query, today: dt.date) -> tuple[str, list]:
-    """The ranked field as a CTE body: partner, points, pct_bp and rank, under the filters."""
+def _source(q: Query, today: dt.date, rolled: bool = False) -> tuple[str, list]:
+    """The ranked field as a CTE body: partner, points, pct_bp and rank, under the filters. ``rolled``: the
+    kept rolling sums are valid for today (else the rolling board sums the day buckets)."""
     params: list = []
-    if q.period == ROLLING:
+    if q.period == ROLLING and rolled:
+        base = "SELECT partner, points, 0 AS pct_bp, reached_at FROM game_rolling WHERE points <> 0"
+        order = "s.points DESC, s.reached_at ASC, s.partner ASC"
+        season = periods.current_span(today).code
+    elif q.period == ROLLING:
         since = today - dt.timedelta(days=WINDOW_DAYS - 1)
         base = ("SELECT w.partner, SUM(w.points) AS points, 0 AS pct_bp, MAX(w.reached_at) AS reached_at "
                 "FROM game_standing_day w WHERE w.day >= {} AND w.day <= {} GROUP BY w.partner "
@@ -130,9 +136,15 @@ def _row(r: dict, viewer_partner: int | None) -> dict:
             "region": r["region"] if shown else "", "own": own, "named": shown}
 
 
+async def _ranked_source(q: Query, today: dt.date | None) -> tuple[str, list]:
+    today = today or company_today()
+    kept = q.period == ROLLING and await standings.rolled_day() == today
+    return _source(q, today, kept)
+
+
 async def partner_view(q: Query, partner_id: int, today: dt.date | None = None) -> Board:
     """Top 10, the partner's own row and its neighbours (±3), others' names masked unless they chose to show."""
-    body, params = _source(q, today or company_today())
+    body, params = await _ranked_source(q, today)
     rows = await Standing.raw(
         f"WITH ranked AS ({body}), mine AS (SELECT rank FROM ranked WHERE partner = {{}}) "
         "SELECT * FROM ranked WHERE rank <= {} OR rank BETWEEN (SELECT rank FROM mine) - {} "
@@ -144,7 +156,7 @@ async def partner_view(q: Query, partner_id: int, today: dt.date | None = None) 
 
 async def manager_view(q: Query, page: int = 1, per_page: int = PER_PAGE, today: dt.date | None = None) -> Board:
     """Every ranked partner by name, a page at a time (per_page 0: all, for the export)."""
-    body, params = _source(q, today or company_today())
+    body, params = await _ranked_source(q, today)
     limit = "" if per_page <= 0 else f" LIMIT {per_page + 1} OFFSET {(max(1, page) - 1) * per_page}"
     rows = await Standing.raw(f"WITH ranked AS ({body}) SELECT * FROM ranked ORDER BY rank{limit}", *params)
     has_next = per_page > 0 and len(rows) > per_page

@@ -155,10 +155,11 @@ async def seed_season(code: str | None = None) -> int:
     """Make the divisions of a season that has none yet (the first season); 0 if it already has them."""
     code = code or periods.current_span().code
     async with write_transaction():
-        if not await _claim_season(code, "seed"):
+        active = await _active_partners()
+        if not active or not await _claim_season(code, "seed"):
             return 0
         r = await rules()
-        ordered = await _size_order(await _active_partners(), code, r.grouping)
+        ordered = await _size_order(active, code, r.grouping)
         return await _place(code, [[(p, "") for p in chunk] for chunk in _cut(ordered, r.division_size)])
 
 

@@ -106,3 +106,20 @@ class LeagueRules(Table, tablename="game_league_rules"):
     division_size = Integer(default=30, help_text="Partners per division when a season is seeded")
     move = Integer(default=3, help_text="Top N move up and bottom N move down at period close")
     metric = Varchar(length=10, default="points", help_text="points | pct: what ranks a division")
+
+
+class RollingStanding(Table, tablename="game_rolling"):
+    """Points over the rolling window ending on ``game_rolling_stamp.day``, per partner: rebuilt from the day
+    buckets once a day (``standings.roll``) and kept by each decision in between, so the rolling board is an
+    indexed ORDER BY over one row per partner."""
+
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, unique=True)
+    points = BigInt(default=0)
+    reached_at = Timestamptz(default=TimestamptzNow(), help_text="When the figure last changed")
+
+
+class RollingStamp(Table, tablename="game_rolling_stamp"):
+    """The last day game_rolling was rebuilt for (one row, key "rolling")."""
+
+    key = Varchar(length=20, unique=True)
+    day = Date()

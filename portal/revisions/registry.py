@@ -112,6 +112,8 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_board_privacy": partner("partner"),
     "game_league_season": exempt("marks a season's divisions made; shown on no page"),
     "game_league_rules": REFERENCE,
+    "game_rolling": exempt("the rolling window's sums: read by the leaderboard, which is never kept"),
+    "game_rolling_stamp": exempt("the day the rolling sums were rebuilt for; shown on no page"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions

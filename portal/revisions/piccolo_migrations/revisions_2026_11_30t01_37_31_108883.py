@@ -7,7 +7,7 @@ does the same with the previous migration's set.
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-30T01:23:57:530572"
+ID = "2026-11-30T01:37:31:108883"
 VERSION = "1.38.0"
 DESCRIPTION = "data revision triggers from the registry"
 

@@ -28,9 +28,9 @@ class Partner(Table, tablename="partner", schema=None):
     )
 
 
-ID = "2026-11-30T01:23:42:938240"
+ID = "2026-11-30T01:37:22:913333"
 VERSION = "1.38.0"
-DESCRIPTION = "leagues and leaderboards: standings, day buckets, board privacy, league seasons and rules"
+DESCRIPTION = "leagues and leaderboards: standings, day buckets, rolling window, board privacy, league seasons and rules"
 
 
 async def forwards():
@@ -39,8 +39,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="BoardPrivacy",
-        tablename="game_board_privacy",
+        class_name="RollingStanding",
+        tablename="game_rolling",
         schema=None,
         columns=None,
     )
@@ -53,6 +53,13 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="Standing",
+        tablename="game_standing",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
         class_name="StandingDay",
         tablename="game_standing_day",
         schema=None,
@@ -60,8 +67,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Standing",
-        tablename="game_standing",
+        class_name="BoardPrivacy",
+        tablename="game_board_privacy",
         schema=None,
         columns=None,
     )
@@ -73,9 +80,16 @@ async def forwards():
         columns=None,
     )
 
+    manager.add_table(
+        class_name="RollingStamp",
+        tablename="game_rolling_stamp",
+        schema=None,
+        columns=None,
+    )
+
     manager.add_column(
-        table_class_name="BoardPrivacy",
-        tablename="game_board_privacy",
+        table_class_name="RollingStanding",
+        tablename="game_rolling",
         column_name="partner",
         db_column_name="partner",
         column_class_name="ForeignKey",
@@ -98,14 +112,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="BoardPrivacy",
-        tablename="game_board_privacy",
-        column_name="show_name",
-        db_column_name="show_name",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="RollingStanding",
+        tablename="game_rolling",
+        column_name="points",
+        db_column_name="points",
+        column_class_name="BigInt",
+        column_class=BigInt,
         params={
-            "default": False,
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -119,10 +133,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="BoardPrivacy",
-        tablename="game_board_privacy",
-        column_name="updated_at",
-        db_column_name="updated_at",
+        table_class_name="RollingStanding",
+        tablename="game_rolling",
+        column_name="reached_at",
+        db_column_name="reached_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -188,115 +202,6 @@ async def forwards():
         tablename="game_league_season",
         column_name="made_at",
         db_column_name="made_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StandingDay",
-        tablename="game_standing_day",
-        column_name="key",
-        db_column_name="key",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 40,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StandingDay",
-        tablename="game_standing_day",
-        column_name="partner",
-        db_column_name="partner",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Partner,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StandingDay",
-        tablename="game_standing_day",
-        column_name="day",
-        db_column_name="day",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StandingDay",
-        tablename="game_standing_day",
-        column_name="points",
-        db_column_name="points",
-        column_class_name="BigInt",
-        column_class=BigInt,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="StandingDay",
-        tablename="game_standing_day",
-        column_name="reached_at",
-        db_column_name="reached_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -487,6 +392,181 @@ async def forwards():
     )
 
     manager.add_column(
+        table_class_name="StandingDay",
+        tablename="game_standing_day",
+        column_name="key",
+        db_column_name="key",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 40,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StandingDay",
+        tablename="game_standing_day",
+        column_name="partner",
+        db_column_name="partner",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Partner,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StandingDay",
+        tablename="game_standing_day",
+        column_name="day",
+        db_column_name="day",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StandingDay",
+        tablename="game_standing_day",
+        column_name="points",
+        db_column_name="points",
+        column_class_name="BigInt",
+        column_class=BigInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="StandingDay",
+        tablename="game_standing_day",
+        column_name="reached_at",
+        db_column_name="reached_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BoardPrivacy",
+        tablename="game_board_privacy",
+        column_name="partner",
+        db_column_name="partner",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Partner,
+            "on_delete": OnDelete.restrict,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BoardPrivacy",
+        tablename="game_board_privacy",
+        column_name="show_name",
+        db_column_name="show_name",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="BoardPrivacy",
+        tablename="game_board_privacy",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
         table_class_name="LeagueRules",
         tablename="game_league_rules",
         column_name="grouping",
@@ -560,6 +640,49 @@ async def forwards():
         params={
             "length": 10,
             "default": "points",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RollingStamp",
+        tablename="game_rolling_stamp",
+        column_name="key",
+        db_column_name="key",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="RollingStamp",
+        tablename="game_rolling_stamp",
+        column_name="day",
+        db_column_name="day",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
