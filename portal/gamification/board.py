@@ -25,6 +25,7 @@ from portal.db import company_today, utcnow, write_transaction
 from portal.gamification import standings
 from portal.gamification.standings import WINDOW_DAYS
 from portal.gamification.tables import BoardPrivacy, Standing
+from portal.forms import parse_int
 from portal.i18n import gettext as _
 from portal.periods import services as periods
 from portal.periods.calc import parse_code
@@ -53,7 +54,7 @@ class Query:
             span = periods.span_for(period) if period else None
             period = (span or periods.current_span()).code
         metric = metric if metric in METRICS and period != ROLLING else "points"
-        number = int(league) if league.isdigit() and 0 < len(league) < 4 else None
+        number = parse_int(league, min_value=1, max_value=999) if league else None
         return cls(period, metric, region[:100], partner_type[:20], tier[:40], number or None)
 
 

@@ -77,20 +77,27 @@ async def _ranked(division_id: int, metric: str) -> list[dict]:
 
 
 async def rerank(division_id: int, metric: str | None = None) -> int:
-    """Write the places of a division's members whose place changed; how many changed."""
+    """Write the places of a division's members whose place changed (one statement); how many changed."""
     metric = metric or (await rules()).metric
-    changed = 0
-    for r in await _ranked(division_id, metric):
-        if r["league_place"] != r["place"]:
-            await Standing.raw("UPDATE game_standing SET league_place = {} WHERE key = {}", int(r["place"]), r["key"])
-            changed += 1
-    return changed
+    rows = await Standing.raw(
+        "UPDATE game_standing SET league_place = r.place FROM ("
+        f"SELECT s.key, ROW_NUMBER() OVER (ORDER BY {ORDER[metric]}) AS place FROM game_division_member m "
+        "JOIN game_standing s ON s.key = m.key WHERE m.division = {}) r "
+        "WHERE game_standing.key = r.key AND game_standing.league_place <> r.place RETURNING game_standing.id",
+        division_id)
+    return len(rows)
 
 
-async def rerank_of(partner_id: int, code: str) -> None:
+async def lock_division_of(partner_id: int, code: str) -> int | None:
+    """The partner's division in the season, locked for this transaction (PostgreSQL): decisions in one
+    division re-rank it one after the other, each seeing the others' committed figures. Taken before the
+    partner's standing row is written, so two decisions never wait for each other's rows."""
     row = await DivisionMember.select(DivisionMember.division).where(DivisionMember.key == f"{code}:{partner_id}").first()
-    if row is not None:
-        await rerank(row["division"])
+    if row is None:
+        return None
+    if not is_sqlite():
+        await Division.raw("SELECT id FROM game_division WHERE id = {} FOR UPDATE", row["division"])
+    return row["division"]
 
 
 # --- making seasons ------------------------------------------------------------------------------
@@ -111,15 +118,15 @@ async def _place(code: str, levels: list[list[tuple[int, str]]]) -> int:
             continue
         division = (await Division.insert(Division(period=code, level=level, number=1, name=f"Лига {level + 1}"))
                     .returning(Division.id))[0]["id"]
-        for start in range(0, len(members), 400):
-            chunk = members[start:start + 400]
+        for start in range(0, len(members), 150):  # bounded statements: SQLite caps the parameters
+            chunk = members[start:start + 150]
             await DivisionMember.insert(*[DivisionMember(key=f"{code}:{pid}", division=division, partner=pid,
                                                          period=code, moved=moved) for pid, moved in chunk])
-            for pid, _moved in chunk:
-                await Standing.raw(
-                    "INSERT INTO game_standing (key, partner, period, points, points_at, pct_bp, pct_at, league_place) "
-                    "VALUES ({}, {}, {}, 0, {}, 0, {}, 0) ON CONFLICT (key) DO NOTHING",
-                    f"{code}:{pid}", pid, code, now, now)
+            values = ", ".join("({}, {}, {}, 0, {}, 0, {}, 0)" for _ in chunk)
+            params = [v for pid, _moved in chunk for v in (f"{code}:{pid}", pid, code, now, now)]
+            await Standing.raw(
+                "INSERT INTO game_standing (key, partner, period, points, points_at, pct_bp, pct_at, league_place) "
+                f"VALUES {values} ON CONFLICT (key) DO NOTHING", *params)
         await rerank(division)
         placed += len(members)
     return placed

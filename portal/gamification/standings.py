@@ -154,6 +154,7 @@ async def refresh(partner_id: int, code: str, points: int = 0, now=None) -> None
     time moves only when the figure changes. Then the partner's division (if any) is re-ranked."""
     now = now or stamp(utcnow())
     key = f"{code}:{partner_id}"
+    division = await leagues.lock_division_of(partner_id, code)
     await Standing.raw(
         "INSERT INTO game_standing (key, partner, period, points, points_at, pct_bp, pct_at, league_place) "
         "VALUES ({}, {}, {}, {}, {}, 0, {}, 0) ON CONFLICT (key) DO UPDATE SET "
@@ -163,7 +164,8 @@ async def refresh(partner_id: int, code: str, points: int = 0, now=None) -> None
     pct = await pct_of(partner_id, code)
     await Standing.raw("UPDATE game_standing SET pct_bp = {}, pct_at = {} WHERE key = {} AND pct_bp <> {}",
                        pct, now, key, pct)
-    await leagues.rerank_of(partner_id, code)
+    if division is not None:
+        await leagues.rerank(division)
 
 
 async def on_claim_decided(event: ClaimDecided) -> None:

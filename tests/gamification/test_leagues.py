@@ -305,3 +305,19 @@ async def test_being_overtaken_moves_the_place_on_the_kept_dashboard(client):
     assert "Место 1 из 3" in (await client.get("/dashboard")).text
     await approved(b, product, 5)
     assert "Место 2 из 3" in (await client.get("/dashboard")).text
+
+
+async def test_concurrent_approvals_in_one_division_leave_every_place_right():
+    await points_rule(10)
+    product = await f.product()
+    partners = await league_world(6, size=6, move=1)
+    manager = await f.company()
+    claim_ids = [await f.claim(await f.dealer(pid), product, quantity=str(n + 1))
+                 for n, pid in enumerate(partners) for _ in range(2)]
+    await asyncio.gather(*[claims.decide(manager, cid, "approve") for cid in claim_ids])
+    rows = await Standing.select(Standing.partner, Standing.points, Standing.league_place).where(
+        Standing.period == code())
+    by_place = sorted(rows, key=lambda r: r["league_place"])
+    assert [r["league_place"] for r in by_place] == [1, 2, 3, 4, 5, 6]
+    assert [r["partner"] for r in by_place] == partners[::-1]  # more units, more points, better place
+    assert await standings.verify(code()) == []
