@@ -321,3 +321,27 @@ async def test_concurrent_approvals_in_one_division_leave_every_place_right():
     assert [r["league_place"] for r in by_place] == [1, 2, 3, 4, 5, 6]
     assert [r["partner"] for r in by_place] == partners[::-1]  # more units, more points, better place
     assert await standings.verify(code()) == []
+
+
+async def test_the_index_walk_ranks_exactly_like_the_window_query():
+    from portal.accounts import services as accounts
+
+    await points_rule(10)
+    product = await f.product()
+    partners = [await f.partner() for _ in range(24)]
+    rng = __import__("random").Random(7)
+    for pid in partners:
+        await set_plan(pid, goal=rng.choice([5, 10, 20]))
+        for _ in range(rng.randint(0, 2)):
+            await approved(pid, product, rng.choice([1, 2, 2, 3]))  # many equal figures: ties by time
+    for pid in partners[3::5]:
+        await accounts.set_partner_status(SYSTEM, pid, "deactivate")
+    await standings.roll()
+    for q in (board.Query(code(), "points"), board.Query(code(), "pct"), board.Query(board.ROLLING)):
+        walked = (await board.manager_view(q, per_page=0)).rows
+        assert walked == (await board.manager_view(q, per_page=0, walk_index=False)).rows
+        assert [r["rank"] for r in walked] == list(range(1, len(walked) + 1)) and len(walked) > 10
+        page2 = (await board.manager_view(q, page=2, per_page=5)).rows
+        assert page2 == walked[5:10]
+        for pid in partners:
+            assert (await board.partner_view(q, pid)).rows == (await board.partner_view(q, pid, walk_index=False)).rows
