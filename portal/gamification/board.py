@@ -283,15 +283,13 @@ async def manager_view(q: Query, page: int = 1, per_page: int = PER_PAGE, today:
 
 
 async def filter_options() -> dict:
-    from portal.accounts.tables import Partner
+    from portal.accounts.regions import REGIONS
     from portal.gamification import tiers
     from portal.gamification.tables import Division
 
-    regions = await Partner.select(Partner.region).distinct().where(
-        Partner.status == PartnerStatus.ACTIVE.value).order_by(Partner.region)
     levels = await Division.select(Division.level).distinct().where(
         Division.period == periods.current_span().code).order_by(Division.level)
-    return {"regions": [r["region"] for r in regions if r["region"]], "tiers": await tiers.ladder(),
+    return {"regions": list(REGIONS), "tiers": await tiers.ladder(),
             "leagues": [r["level"] + 1 for r in levels], "recent": await periods.recent()}
 
 
