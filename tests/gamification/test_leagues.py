@@ -69,6 +69,21 @@ async def test_an_approval_puts_points_on_the_board_and_a_revoked_one_takes_them
     assert await standings.verify(code()) == []
 
 
+async def test_verify_finds_a_damaged_standing_and_rebuild_repairs_it():
+    await points_rule(100)
+    product = await f.product()
+    a, b = await f.partner(), await f.partner()
+    await approved(a, product, 3)
+    await approved(b, product, 1)
+    await standings.roll()
+    await Standing.update({Standing.points: 999}).where(Standing.key == f"{code()}:{a}")
+    assert await standings.verify(code()) == [f"partner {a}: kept (999, 0) recomputed (300, 0)"]
+    assert await standings.rebuild(code()) == 2
+    assert await standings.verify(code()) == []
+    assert await ranks(board.Query(code())) == [a, b]
+    assert [r["points"] for r in (await board.manager_view(board.Query(board.ROLLING))).rows] == [300, 100]
+
+
 async def test_rank_by_points_and_by_percent_of_plan_differ_as_they_should():
     await points_rule(100)
     product = await f.product()
