@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from bench import catalog, claims, field_register, game_badges, game_contest, game_tiers, ledger, periods, plans, web
+from bench import (catalog, claims, field_register, game_badges, game_contest, game_leaderboard, game_tiers, ledger,
+                   periods, plans, web)
 
 # (the output-name prefixes a bench prints, the bench)
 BENCHES = [
@@ -19,6 +20,7 @@ BENCHES = [
     (("game.contest_",), game_contest.bench_contest_close),
     (("field.",), field_register.bench_field_register),
     (("game.",), game_badges.bench_game_badges),
+    (("leaderboard.",), game_leaderboard.bench_leaderboard),
 ]
 
 

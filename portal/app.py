@@ -41,6 +41,7 @@ from portal.gamification.routes_contests import ContestsController, PartnerConte
 from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController
+from portal.gamification.routes_leagues import LeaderboardController
 from portal.imports.routes import ImportJobsController
 from portal.db import engine, is_sqlite, prepare_sqlite
 from portal.settings import Settings, get_settings
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ImportJobsController,
             ContestsController,
             PartnerContestsController,
+            LeaderboardController,
             api_router,
             static,
             ready,

@@ -303,5 +303,10 @@ def restore(source: str) -> None:
     click.echo(f"restored {source} into {settings.db.sqlite_path}; run 'premia ledger verify'")
 
 
+from portal.gamification.cli_leagues import game as _game  # noqa: E402  (premia game verify | rebuild | seed-leagues)
+
+main.add_command(_game)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -286,6 +286,17 @@ async def _ensure_badges() -> None:
                 "code": code, "name_ru": ru, "name_en": en, "kind": kind, "n": str(n), "scope": scope,
                 "value": value, "reward_points": str(points), "shape": shape, "colour": colour, "glyph": glyph,
                 "active": "1", "position": str(position)}))
+async def _ensure_leagues(active_ids: list[int]) -> None:
+    """Leagues of six for the current season (three leagues of the 18 demo partners); a few partners appear on
+    the boards by name, the rest as "Dealer No. …"."""
+    from portal.gamification import board, leagues
+    from portal.gamification.tables import LeagueRules
+
+    if not await LeagueRules.exists():
+        await LeagueRules.insert(LeagueRules(division_size=6, move=2))
+    await leagues.seed_season()
+    for partner_id in active_ids[:18:3]:
+        await board.set_show_name(SYSTEM, partner_id, True)
 
 
 async def load_demo() -> list[DemoLogin]:
@@ -313,6 +324,7 @@ async def load_demo() -> list[DemoLogin]:
     await _ensure_prizes(active_ids[0])
     await _ensure_tiers()
     await _close_last_month()
+    await _ensure_leagues(active_ids)
     return [
         DemoLogin("admin", "admin@premia.example", "администратор программы"),
         DemoLogin("manager", "manager@premia.example", "менеджер: заявки партнёров, проверка продаж"),

@@ -9,6 +9,7 @@ from portal import events
 
 def wire() -> None:
     from catalog import labels as catalog_labels
+    from catalog import slots as catalog_slots
     from portal import db
     from portal.accounts import labels as accounts_labels
     from portal.accounts import services as accounts
@@ -16,9 +17,6 @@ def wire() -> None:
     from portal.claims import slots as claims_slots
     from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
     from portal.dashboard import services as dashboard
-    from portal.gamification import badges
-    from portal.gamification import labels as game_labels
-    from portal.gamification import services as game
     from portal.ledger import labels as ledger_labels
     from portal.notifications import handlers as bell
     from portal.periods import labels as periods_labels
@@ -29,15 +27,6 @@ def wire() -> None:
     from portal.rewards import services as rewards
     from portal.web import auth, templating
     from scheduler import labels as scheduler_labels
-    from catalog import slots as catalog_slots
-    from portal.accounts import slots as accounts_slots
-    from portal.gamification import labels as game_labels
-    from portal.gamification import services as game
-    from portal.gamification import tiers
-    from portal.periods.events import PeriodClosed
-    from portal.rewards import slots as rewards_slots
-    from catalog.events import OrderPlaced
-    from portal.periods.events import PeriodClosed
 
     if not db.is_sqlite():  # SQLite's triggers bump the revisions inside the writing transaction
         db.on_commit(revisions.flush)
@@ -49,34 +38,46 @@ def wire() -> None:
     events.subscribe(ClaimApprovalRevoked, plans.on_approval_revoked)
     events.subscribe(ClaimApprovalRevoked, bell.on_approval_revoked)
     events.subscribe(EmailAlreadyInUse, bell.on_email_already_in_use)
-    events.subscribe(ClaimDecided, tiers.on_claim_decided)  # after rewards: it counts the accrual just posted
-    events.subscribe(ClaimApprovalRevoked, tiers.on_approval_revoked)
-    events.subscribe(PeriodClosed, tiers.on_period_closed)
-    from portal.gamification import contests, labels as game_labels, services as game
-    events.subscribe(ClaimDecided, contests.on_claim_decided)  # after rewards: a points contest reads the accrual
-    events.subscribe(ClaimApprovalRevoked, contests.on_approval_revoked)
-    game.PANELS.append(("contests/_panel.html", contests.panel))
-    from catalog import services as catalog
-    from portal.gamification import slots as game_slots
-    game_slots.catalog.fill(catalog)
-    templating.add(game_labels.register_contests)
-    events.subscribe(ClaimDecided, badges.on_claim_decided)  # after rewards and plans
-    events.subscribe(ClaimApprovalRevoked, badges.on_approval_revoked)
-    events.subscribe(OrderPlaced, badges.on_order_placed)
-    events.subscribe(PeriodClosed, badges.on_period_closed)
 
     auth.accounts.fill(accounts)
     periods_slots.plans.fill(plans)
     claims_slots.estimate.fill(dashboard.estimate)
-    rewards_slots.tier_boost.fill(tiers.boost)
-    accounts_slots.partner_tiers.fill(tiers.tiers_for)
-    catalog_slots.tier_gate.fill(tiers.gate)
-    if ("tiers/_panel.html", tiers.panel) not in game.PANELS:
-        game.PANELS.append(("tiers/_panel.html", tiers.panel))
-    templating.add(game_labels.register_tiers)
 
     for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
         templating.add(labels.register)
-    templating.add(game_labels.register_badges)
-    if ("_badges.html", badges.panel) not in game.PANELS:
-        game.PANELS.append(("_badges.html", badges.panel))
+    _wire_game(catalog_slots)
+
+
+def _wire_game(catalog_slots) -> None:
+    """The game layer follows decisions, orders and closes after rewards and plans (it reads the accruals
+    they posted and the plans' sales summary), and reaches the catalogue, the accounts pages and the rewards
+    engine through their slots."""
+    from catalog import services as catalog
+    from catalog.events import OrderPlaced
+    from portal.accounts import slots as accounts_slots
+    from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
+    from portal.gamification import badges, contests, leagues, standings, tiers
+    from portal.gamification import labels as game_labels
+    from portal.gamification import services as game
+    from portal.gamification import slots as game_slots
+    from portal.periods.events import PeriodClosed
+    from portal.rewards import slots as rewards_slots
+    from portal.web import templating
+
+    for part in (tiers, contests, badges, standings):
+        events.subscribe(ClaimDecided, part.on_claim_decided)
+        events.subscribe(ClaimApprovalRevoked, part.on_approval_revoked)
+    events.subscribe(OrderPlaced, badges.on_order_placed)
+    for part in (tiers, badges, leagues):
+        events.subscribe(PeriodClosed, part.on_period_closed)
+
+    rewards_slots.tier_boost.fill(tiers.boost)
+    accounts_slots.partner_tiers.fill(tiers.tiers_for)
+    catalog_slots.tier_gate.fill(tiers.gate)
+    game_slots.catalog.fill(catalog)
+
+    for panel in (("tiers/_panel.html", tiers.panel), ("_badges.html", badges.panel),
+                  ("contests/_panel.html", contests.panel), ("leagues/_panel.html", leagues.panel)):
+        if panel not in game.PANELS:
+            game.PANELS.append(panel)
+    templating.add(game_labels.register)

@@ -24,6 +24,8 @@ JOB_LABELS = {
     "ledger_verify": N_("Nightly ledger verification"),
     "contest_close": N_("Contests close after their last day"),
     "upload_cleanup": N_("Unused photo uploads deleted"),
+    "league_seed": N_("League divisions for a season that has none"),
+    "board_roll": N_("Leaderboard: the last 30 days moved to today"),
 }
 RUN_LABELS = {"running": N_("running"), "succeeded": N_("succeeded"), "failed": N_("failed")}
 
@@ -135,6 +137,21 @@ async def upload_cleanup(due: dt.datetime) -> str:
     from portal.claims import uploads
 
     return summary(N_("deleted %(n)s unused photo uploads"), n=await uploads.delete_stale(due))
+async def league_seed(due: dt.datetime) -> str:
+    """Daily: the current season's league divisions, if neither a seed nor the last season's close made them."""
+    from portal.gamification import leagues
+    from portal.periods import services as periods
+
+    placed = await leagues.seed_season(periods.current_span(_local_day(due)).code)
+    return summary(N_("%(n)s partners placed in leagues"), n=placed)
+
+
+async def board_roll(due: dt.datetime) -> str:
+    """Daily after midnight: the rolling leaderboard's sums recounted for the window ending today."""
+    from portal.gamification import standings
+
+    ranked = await standings.roll(_local_day(due))
+    return summary(N_("%(n)s partners on the rolling board"), n=max(ranked, 0))
 
 
 @dataclass(frozen=True)
@@ -155,5 +172,7 @@ def registry() -> dict[str, Job]:
         Job("ledger_verify", ledger_verify, {"hour": 4, "minute": 0}),
         Job("contest_close", contest_close, {"minute": 5}),
         Job("upload_cleanup", upload_cleanup, {"minute": 17}),
+        Job("league_seed", league_seed, {"hour": 2, "minute": 30}),
+        Job("board_roll", board_roll, {"hour": 0, "minute": 5}),
     ]
     return {job.name: job for job in jobs}

@@ -240,3 +240,70 @@ class StreakWeek(Table, tablename="game_streak_week"):
     partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
     week = Date()
     approved = Integer(default=0)
+# --- leagues and leaderboards (portal/gamification/standings.py, leagues.py) ----------------------
+
+class Standing(Table, tablename="game_standing"):
+    """A partner's figures in a period, kept in the decisions' transactions (standings.py): the boards rank
+    these rows with an indexed ORDER BY, never the claims. ``verify`` recomputes them from claims and ledger."""
+
+    key = Varchar(length=40, unique=True, help_text='"<period>:<partner>"')
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    period = Varchar(length=10, index=True)
+    points = BigInt(default=0, help_text="Base points accrued for the approved claims sold in the period")
+    points_at = Timestamptz(default=TimestamptzNow(), help_text="When the current points figure was reached")
+    pct_bp = Integer(default=0, help_text="% of plan in basis points: the weakest target's fulfilment; 0 no plan")
+    pct_at = Timestamptz(default=TimestamptzNow(), help_text="When the current % of plan was reached")
+    league_place = Integer(default=0, help_text="Place in the season's division (0: not in a league)")
+
+
+class StandingDay(Table, tablename="game_standing_day"):
+    """Points per partner and sales day: the rolling-window board sums at most a window of these per partner."""
+
+    key = Varchar(length=40, unique=True, help_text='"<partner>:<yyyy-mm-dd>"')
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, index=True)
+    day = Date(index=True)
+    points = BigInt(default=0)
+    reached_at = Timestamptz(default=TimestamptzNow(), help_text="When this day's figure last changed")
+
+
+class BoardPrivacy(Table, tablename="game_board_privacy"):
+    """How a partner appears to other partners on the boards: by name, or as "Dealer No. <id>" (the default)."""
+
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, unique=True)
+    show_name = Boolean(default=False)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class LeagueSeason(Table, tablename="game_league_season"):
+    """A season whose divisions were made (seeded, or by the previous season's close): the UNIQUE period makes
+    seeding and the close's promotions happen once per period, whoever runs them and however often."""
+
+    period = Varchar(length=10, unique=True)
+    source = Varchar(length=10, default="seed", help_text="seed | close: how its divisions were made")
+    made_at = Timestamptz(default=TimestamptzNow())
+
+
+class LeagueRules(Table, tablename="game_league_rules"):
+    """The league settings (one row; defaults when absent)."""
+
+    grouping = Varchar(length=10, default="revenue", help_text="revenue (last period's band) | tier")
+    division_size = Integer(default=30, help_text="Partners per division when a season is seeded")
+    move = Integer(default=3, help_text="Top N move up and bottom N move down at period close")
+    metric = Varchar(length=10, default="points", help_text="points | pct: what ranks a division")
+
+
+class RollingStanding(Table, tablename="game_rolling"):
+    """Points over the rolling window ending on ``game_rolling_stamp.day``, per partner: rebuilt from the day
+    buckets once a day (``standings.roll``) and kept by each decision in between, so the rolling board is an
+    indexed ORDER BY over one row per partner."""
+
+    partner = ForeignKey(references=Partner, on_delete=OnDelete.restrict, unique=True)
+    points = BigInt(default=0)
+    reached_at = Timestamptz(default=TimestamptzNow(), help_text="When the figure last changed")
+
+
+class RollingStamp(Table, tablename="game_rolling_stamp"):
+    """The last day game_rolling was rebuilt for (one row, key "rolling")."""
+
+    key = Varchar(length=20, unique=True)
+    day = Date()

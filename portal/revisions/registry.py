@@ -121,6 +121,13 @@ TABLES: dict[str, Partner | Reference | Exempt] = {
     "game_counter": partner("partner"),
     "game_claim_credit": exempt("what an approval added to the game's counters; no page reads it"),
     "game_streak_week": partner("partner"),
+    "game_standing": partner("partner"),  # a league place is rewritten for every partner whose place changed
+    "game_standing_day": exempt("rolling-window buckets: read by the leaderboard, which is never kept"),
+    "game_board_privacy": partner("partner"),
+    "game_league_season": exempt("marks a season's divisions made; shown on no page"),
+    "game_league_rules": REFERENCE,
+    "game_rolling": exempt("the rolling window's sums: read by the leaderboard, which is never kept"),
+    "game_rolling_stamp": exempt("the day the rolling sums were rebuilt for; shown on no page"),
     # scheduler
     "job_run": exempt("the jobs page is a company page, never kept"),
     # revisions

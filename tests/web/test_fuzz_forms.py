@@ -36,6 +36,7 @@ FIELDS = sorted({
     "sold_on", "sort", "status", "stock", "text", "token", "tracking", "unit", "unit_price", "user_id",
     "valid_from", "valid_to", "value", "variant", "variants", "page",
     "name_ru", "name_en", "threshold_points", "colour", "multiplier", "benefits_ru", "benefits_en", "upload",
+    "show_name", "metric", "type", "tier", "league",  # the leaderboard's filters and privacy form
 } | {f"t{t}_{name}" for t in range(3) for name in ("key", "name", "metric", "scope", "scope_value", "goal",
                                                         "bonus_unit")}
   | {f"t{t}_s{s}_{name}" for t in range(3) for s in range(4) for name in ("pct", "bonus", "mult")}
