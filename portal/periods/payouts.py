@@ -9,7 +9,9 @@ makes each change happen once, so paid twice or paid -> unpaid -> paid never pay
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from portal import exports, workflow
 from portal.accounts.tables import Partner
@@ -22,6 +24,8 @@ from portal.ledger import keys
 from portal.ledger import services as ledger
 from portal.ledger.tables import Transfer
 from portal.notifications.services import notify_partner
+from portal.settings import get_settings
+from portal.periods import services as periods
 from portal.periods.statuses import APPROVED, DRAFT, LINE_LABELS, LINE_MOVES, OPEN, PAID
 from portal.periods.tables import PayoutEvent, PayoutLine, PayoutRegister
 
@@ -40,12 +44,35 @@ def missing_bank_details(line: dict) -> bool:
     return not all((line.get(f) or "").strip() for f in BANK_FIELDS)
 
 
+def _utc_span(code: str) -> tuple[dt.datetime, dt.datetime]:
+    """The period's days (company time zone) as a UTC interval [start, end)."""
+    span = periods.span_for(code)
+    if span is None:
+        raise NotFound()
+    zone = ZoneInfo(get_settings().app.timezone)
+    start = dt.datetime.combine(span.starts_on, dt.time.min, tzinfo=zone).astimezone(dt.timezone.utc)
+    end = dt.datetime.combine(span.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone).astimezone(dt.timezone.utc)
+    return start, end
+
+
+def _company_day(moment) -> dt.date:
+    if isinstance(moment, str):  # SQLite hands raw timestamps back as text
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    return moment.astimezone(ZoneInfo(get_settings().app.timezone)).date()
+
+
 async def _payable_of_period(code: str) -> dict[int, int]:
+    """What the period owes each partner: the cash its close made payable (sales and plan bonuses), and cash
+    prizes paid straight to payable during the period (contest awards: they have no sale to wait for)."""
+    start, end = _utc_span(code)
     rows = await Transfer.raw(
         "SELECT t.partner + 0 AS partner, SUM(t.amount) AS amount FROM ledger_transfer t "
-        "WHERE t.kind IN ('payable', 'plan_bonus') AND t.unit = 'kop' AND (t.key LIKE {} OR t.key LIKE {}) "
+        "WHERE t.unit = 'kop' AND ((t.kind IN ('payable', 'plan_bonus') AND (t.key LIKE {} OR t.key LIKE {})) "
+        "OR (t.kind = 'contest_award' AND t.created_at >= {} AND t.created_at < {})) "
         "AND NOT EXISTS (SELECT 1 FROM ledger_transfer r WHERE r.reverses = t.id) GROUP BY t.partner",
-        *keys.period_payable_patterns(code))
+        *keys.period_payable_patterns(code), start, end)
     return {r["partner"]: int(r["amount"]) for r in rows if r["amount"]}
 
 
@@ -194,13 +221,17 @@ def render(fmt: str, reg: Register) -> tuple[bytes, str]:
 
 
 async def finance_summary() -> list[dict]:
-    """Per period: cash accrued (approved sales and plan bonuses), payable on the register, and paid."""
+    """Per period: cash accrued (approved sales, plan bonuses and cash prizes), payable on the register, and paid."""
     from portal.periods.slots import plans
 
     accrued = await plans.cash_accrued_by_period()
     bonus = {}
     for r in await Transfer.raw("SELECT key, amount FROM ledger_transfer WHERE kind = 'plan_bonus' AND unit = 'kop'"):
         code = keys.plan_bonus_period(r["key"])
+        bonus[code] = bonus.get(code, 0) + r["amount"]
+    for r in await Transfer.raw("SELECT created_at, amount FROM ledger_transfer WHERE kind = 'contest_award' "
+                                "AND unit = 'kop'"):  # cash prizes belong to the period they were paid in
+        code = periods.current_span(_company_day(r["created_at"])).code
         bonus[code] = bonus.get(code, 0) + r["amount"]
     registers = {r["period"]: r for r in await PayoutLine.raw(
         "SELECT r.period, SUM(l.amount_kop) AS payable, "

@@ -176,6 +176,21 @@ async def test_a_close_run_twice_pays_once_and_rings_the_winners_bell():
     assert (await ledger.verify()).ok
 
 
+async def test_a_cash_prize_reaches_the_payout_register_of_the_period_it_was_paid_in():
+    from portal.periods import payouts
+    from portal.periods import services as periods
+    from portal.periods.tables import PayoutLine
+
+    contest_id, ids = await _played()
+    await contests.close_contest(contest_id, await end_now(contest_id))
+    code = periods.current_span().code
+    await payouts.build_register(code, SYSTEM)
+    lines = {r["partner"]: r["amount_kop"] for r in await PayoutLine.select(PayoutLine.partner, PayoutLine.amount_kop)}
+    assert lines == {ids[2]: 150000}  # the second place's 1 500 ₽; points prizes are not cash
+    summary = {r["period"]: r for r in await payouts.finance_summary()}[code]
+    assert summary["accrued"] == summary["payable"] == 150000
+
+
 async def test_a_close_killed_midway_pays_the_rest_once_when_run_again(monkeypatch):
     contest_id, ids = await _played()
     now = await end_now(contest_id)
