@@ -52,7 +52,7 @@ async def test_two_claims_registered_offline_arrive_once_when_the_network_is_bac
     await _installed(phone, live_server, await f.email_of(dealer))
 
     await phone.context.set_offline(True)
-    await phone.goto(live_server + "/claims/new")  # from the service worker's copy
+    await phone.locator("main a[href='/claims/new']").first.click()  # a boosted link: from the worker's copy
     await _register_offline(phone, product_id, "TT-100001", "45 990", photo)
     box = phone.locator("#offline-queue")
     await expect(box.locator("h2")).to_have_text("1 регистрация ждёт отправки")
