@@ -129,3 +129,28 @@ async def test_a_claim_the_server_refuses_waits_to_be_fixed_and_opens_filled_in(
     mine = await Claim.select().where(Claim.partner == partner_id)
     assert [c["serials"] for c in mine] == ["TT-555556"]
     assert await phone.evaluate(QUEUE_SIZE) == 0
+
+
+async def test_a_claim_whose_sending_fails_on_the_network_is_kept_by_the_service_worker(live_server, phone):
+    """The phone thinks it is online, but the form's POST never reaches the server: the worker keeps the claim."""
+    product_id = await f.product(name="Бойлер 100 л", sku="TT-B100")
+    partner_id = await f.partner()
+    dealer = await f.user(Role.PARTNER_STAFF, partner_id)
+    await _installed(phone, live_server, await f.email_of(dealer))
+    await phone.goto(live_server + "/claims/new")
+
+    async def lost(route):
+        if route.request.method == "POST":
+            await route.abort("internetdisconnected")
+        else:
+            await route.continue_()
+
+    await phone.context.route("**/claims/new", lost)
+    await _register_offline(phone, product_id, "", "3 300")
+    await expect(phone.locator("#offline-queue h2")).to_have_text("1 регистрация ждёт отправки", timeout=15_000)
+    assert await Claim.count() == 0
+    await phone.context.unroute("**/claims/new", lost)
+    await phone.goto(live_server + "/dashboard")  # the next page load sends it
+    await expect(phone.locator("#offline-queue a[href^='/claims/']")).to_have_count(1, timeout=30_000)
+    assert [c["amount_kop"] for c in await Claim.select(Claim.amount_kop)] == [330000]
+    assert await phone.evaluate(QUEUE_SIZE) == 0
