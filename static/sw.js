@@ -33,13 +33,15 @@ function state() {
     .then(function (r) { return r ? r.json() : {}; }).catch(function () { return {}; });
 }
 
-// A page tells who is signed in: keep a fresh copy of the claim form for that user (and that session's token).
+// A page tells who is signed in: keep a fresh copy of the claim form for that user, that session's token and
+// this version of the static files (the copy names them), renewed every few hours.
 function warm(data) {
   return caches.open(PAGES).then(function (cache) {
     return cache.put(STATE, new Response(JSON.stringify(data))).then(function () {
       return cache.match(C.pages[0]);
     }).then(function (kept) {
       var fresh = kept && kept.headers.get("x-premia-user") === data.user &&
+        kept.headers.get("x-premia-version") === C.version &&
         kept.headers.get("x-premia-token") === data.token &&
         Date.now() - Number(kept.headers.get("x-premia-at")) < KEEP_PAGE_MS;
       if (fresh || !data.user) { return; }
@@ -49,7 +51,8 @@ function warm(data) {
           return response.text().then(function (html) {
             return cache.put(path, new Response(html, { headers: {
               "content-type": "text/html; charset=utf-8", "x-premia-user": data.user,
-              "x-premia-token": data.token || "", "x-premia-at": String(Date.now()) } }));
+              "x-premia-token": data.token || "", "x-premia-version": C.version,
+              "x-premia-at": String(Date.now()) } }));
           });
         });
       }));

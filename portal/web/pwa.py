@@ -16,6 +16,10 @@ from portal import i18n
 from portal.web.assets import assets_for
 
 
+# The worker's text per static directory: its files do not change under a running server (but for debug's).
+_WORKERS: dict = {}
+
+
 def _assets(request: Request):
     settings = request.app.state.settings
     return assets_for(settings.static_dir, settings.app.debug)
@@ -27,14 +31,17 @@ class PwaController(Controller):
     @get("/sw.js", name="service_worker")
     async def service_worker(self, request: Request) -> Response:
         assets = _assets(request)
-        config = {
-            "version": assets.version(),
-            "assets": assets.precache(),
-            "queue": assets.url("js/offline.js"),
-            "pages": ["/claims/new"],
-            "offline": {lang: f"/offline?lang={lang}" for lang in i18n.SUPPORTED},
-        }
-        body = "self.PREMIA = " + json.dumps(config) + ";\n" + (assets.root / "sw.js").read_text()
+        body = _WORKERS.get(assets.root) if not assets.watch else None
+        if body is None:
+            config = {
+                "version": assets.version(),
+                "assets": assets.precache(),
+                "queue": assets.url("js/offline.js"),
+                "pages": ["/claims/new"],
+                "offline": {lang: f"/offline?lang={lang}" for lang in i18n.SUPPORTED},
+            }
+            body = _WORKERS[assets.root] = "self.PREMIA = " + json.dumps(config) + ";\n" + (
+                assets.root / "sw.js").read_text()
         # no-cache: a browser asks again (it does so at least daily anyway) and gets the new worker at once
         return Response(body, media_type="text/javascript; charset=utf-8",
                         headers={"service-worker-allowed": "/", "cache-control": "no-cache"})

@@ -58,7 +58,8 @@
 
   if (typeof document === "undefined") { return; } // the service worker needs only the store
 
-  var USED = "premia-used-keys", busy = false, answers = [];
+  var USED = "premia-used-keys", busy = false;
+  var answers = [], notes = {}; // this page's news: claims kept or registered, and why some still wait
 
   function words() { var el = document.getElementById("offline-words"); return el ? el.dataset : null; }
   function me() { var bell = document.getElementById("bell"); return bell ? bell.getAttribute("data-user") : null; }
@@ -182,6 +183,7 @@
     if (busy || !user || navigator.onLine === false) { return Promise.resolve(); }
     busy = true;
     show();
+    var kept = []; // what stays with a note for the box: "login" (signed out) or "retry" (the server failed)
     var work = function () {
       return Queue.all().then(function (entries) {
         var mine = entries.filter(function (e) { return e.user === user && e.state === "waiting"; });
@@ -203,7 +205,6 @@
         });
       });
     };
-    var kept = [];
     var locked = navigator.locks ? navigator.locks.request("premia-offline-queue", work) : work();
     return Promise.resolve(locked).catch(function () {}).then(function () {
       busy = false;
@@ -212,7 +213,6 @@
       return show();
     });
   }
-  var notes = {};
 
   // --- what the page shows ---------------------------------------------------------------------------------
 
