@@ -40,7 +40,7 @@ from portal.plans.routes import FulfilmentController, PartnerPlanController, Pla
 from portal.gamification.routes_contests import ContestsController, PartnerContestsController
 from portal.wiring import wire
 from portal.audit.routes import AuditController
-from portal.dashboard.routes import DashboardController
+from portal.dashboard.routes import DashboardController, LiveController
 from portal.gamification.routes_leagues import LeaderboardController
 from portal.imports.routes import ImportJobsController
 from portal.db import engine, is_sqlite, prepare_sqlite
@@ -53,6 +53,8 @@ from portal.web.sessions import csrf_cookie_name, session_cookie_name
 from portal.web.compression import compression_config
 from portal.health.routes import MetricsController, prometheus_config, ready
 from portal.web.security import security_headers
+from portal.web.assets import assets_for
+from portal.web.pwa import PwaController
 from portal.web.templating import make_engine
 
 
@@ -148,6 +150,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             static,
             ready,
             MetricsController,
+            LiveController,
+            PwaController,
         ],
         # Litestar 2.25 compares the Host header with its port (upstream issue 4869): a server reached on a
         # port other than 80/443 lists "name:port" too (tests/web/test_security.py notices a fix upstream).
@@ -178,7 +182,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
             ),
         ),
-        before_send=[security_headers(hsts=settings.security.cookie_secure)],
+        before_send=[security_headers(hsts=settings.security.cookie_secure),
+                     assets_for(settings.static_dir, settings.app.debug).before_send()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         state=State({"settings": settings}),

@@ -101,3 +101,22 @@ class ReferenceValues:
 
 
 REFERENCE = ReferenceValues()
+
+
+# --- the live poll: one small question an open page asks instead of reloading its parts ----------------
+
+def live_token(user) -> str:
+    """What an open page shows of the user's data, as one short token: the partner's and the reference
+    revision and the bell's count. A page carries it; /live answers 304 while it still holds. "-" while a
+    change is committed but not yet counted (the next poll then finds a token and refreshes)."""
+    if user is None or user.revision is None:
+        return "-"
+    return f"{user.revision.partner}.{user.revision.reference}.{user.unread}"
+
+
+async def current_live_token(user) -> str:
+    """live_token() for a poll: on PostgreSQL a change not yet counted is counted first (as pages do)."""
+    if user.revision is None:
+        revision = await current(user.partner_id)
+        return f"{revision.partner}.{revision.reference}.{user.unread}" if revision is not None else "-"
+    return live_token(user)

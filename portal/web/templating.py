@@ -14,7 +14,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from portal import i18n
+from portal.revisions.services import live_token
 from portal.settings import Settings
+from portal.web.assets import assets_for
 
 # The domains' register(env) functions, added by portal.wiring.wire(); run by make_environment().
 _REGISTRARS: list[Callable[[Environment], None]] = []
@@ -93,6 +95,8 @@ def make_environment(settings: Settings) -> Environment:
         locales=i18n.SUPPORTED,
         language_name=i18n.language_name,
         Markup=Markup,
+        static_url=assets_for(settings.static_dir, settings.app.debug).url,
+        live_token=live_token,
     )
     for registrar in _REGISTRARS:
         registrar(env)
