@@ -42,6 +42,7 @@ from portal.wiring import wire
 from portal.audit.routes import AuditController
 from portal.dashboard.routes import DashboardController, LiveController
 from portal.gamification.routes_leagues import LeaderboardController
+from portal.gamification.routes_panels import GamePanelsController
 from portal.imports.routes import ImportJobsController
 from portal.db import engine, is_sqlite, prepare_sqlite
 from portal.settings import Settings, get_settings
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ContestsController,
             PartnerContestsController,
             LeaderboardController,
+            GamePanelsController,
             api_router,
             static,
             ready,

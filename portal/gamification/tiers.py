@@ -234,10 +234,7 @@ async def refresh(partner_id: int, upgrade: bool = True) -> dict | None:
     """Keep the partner's 12-month sum on their tier row, and move them up at once if it reaches a higher
     tier. Returns the move made, if any. Never moves down (that is the close's job). Three statements: the
     ladder, the row (created or locked), and the sum written back."""
-    tiers = await Tier.select().order_by(Tier.position)
-    if not tiers:
-        await ensure_ladder()
-        tiers = await Tier.select().order_by(Tier.position)
+    tiers = await ladder()  # the default one is not stored here: that would move every partner's pages
     now = utcnow()
     first, last = window(month_of(company_today()))
     # The row first: its lock orders two approvals of one partner (PostgreSQL), so the sum read after it

@@ -32,7 +32,7 @@ async def test_an_approval_pops_a_badge_on_the_dealers_open_dashboard(live_serve
     await _sign_in(another_phone, live_server, await f.email_of(manager))
     await another_phone.wait_for_url("**/dashboard")
     await another_phone.goto(live_server + f"/review/{claim_id}")
-    await another_phone.get_by_role("button", name="Одобрить").click()
+    await another_phone.get_by_role("button", name="Одобрить", exact=True).click()
     await another_phone.locator(".tag.claim-approved").first.wait_for()
 
     celebration = phone.locator("[data-celebrate]")

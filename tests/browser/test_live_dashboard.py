@@ -63,7 +63,7 @@ async def test_an_approval_updates_the_open_dashboards_balance_and_bell(live_ser
     await expect(phone.locator("#bell .badge")).to_have_text("1")
     assert await phone.evaluate("window.__sameDocument === true")
     assert ("live", 200) in seen
-    assert {u for u, _ in seen if u.startswith("dashboard/")} == {"dashboard/balances", "dashboard/plan"}
+    assert {u for u, _ in seen if u.startswith("dashboard/")} == {"dashboard/balances", "dashboard/plan", "dashboard/game"}
 
 
 async def test_an_open_claim_shows_its_new_status_without_a_reload(live_server, phone):

@@ -49,9 +49,9 @@ async def test_manager_approves_a_pending_registration(live_server, phone, tmp_p
     assert await row.get_by_text("ООО «Новичок»").is_visible()
     assert await _fits_the_screen(phone)
     await phone.screenshot(path=str(tmp_path / "manager-queue.png"), full_page=True)
-    await row.get_by_role("button", name="Одобрить").click()
+    await row.get_by_role("button", name="Одобрить", exact=True).click()
     await row.get_by_text("Активен").wait_for()
-    assert await row.get_by_role("button", name="Одобрить").count() == 0
+    assert await row.get_by_role("button", name="Одобрить", exact=True).count() == 0
     await phone.screenshot(path=str(tmp_path / "manager-approved.png"), full_page=True)
     status = await Partner.select(Partner.status).where(Partner.id == pending).first()
     assert status["status"] == PartnerStatus.ACTIVE

@@ -124,6 +124,7 @@ TABLE: dict[tuple[str, str], tuple[dict, dict]] = {
     ("GET", "/manage/engagement/{key:str}/export/{fmt:str}"): (only(*MANAGERS), {"key": "=tiers", "fmt": "=csv"}),
     ("GET", "/badges"): (only(*PARTNERS), {}),
     ("GET", "/dashboard/badges"): (only(*PARTNERS), {}),
+    ("GET", "/dashboard/game"): (only(*PARTNERS), {}),
     ("GET", "/badges/{code:str}"): (only(*PARTNERS, ok=404), {"code": "=no_such_badge"}),
     ("GET", "/admin/badges"): (only("admin"), {}),
     ("GET", "/admin/badges/new"): (only("admin"), {}),

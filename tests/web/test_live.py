@@ -117,4 +117,4 @@ async def test_the_dashboard_no_longer_polls_on_a_timer(client):
     await f.login_as(client, Role.PARTNER_STAFF, await f.partner())
     page = (await client.get("/dashboard")).text
     assert "every 10s" not in page
-    assert page.count('hx-trigger="premia:changed from:body"') == 2  # balances and plan
+    assert page.count('hx-trigger="premia:changed from:body"') == 3  # balances, plan and the game's panels
