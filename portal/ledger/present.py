@@ -8,7 +8,10 @@ KIND_LABELS = {
     "accrual": N_("Earned"), "release": N_("Became available"), "reserve": N_("Reserved for an order"),
     "redeem": N_("Spent on a prize"), "expiry": N_("Expired"), "adjustment": N_("Adjustment"),
     "reversal": N_("Correction"), "payout": N_("Paid out"),
+    "payable": N_("Due for payment"), "plan_bonus": N_("Plan bonus"),
 }
+# Reasons the portal itself writes as codes (a person's reason is shown as they typed it).
+REASON_LABELS = {"cancelled": N_("The order was cancelled: the points are back.")}
 
 # Lines whose debit side is one of the partner's own accounts take away from what they can use.
 _OUTGOING_FROM = {"points_available", "points_pending", "points_reserved", "cash_pending", "cash_payable"}
@@ -40,7 +43,7 @@ def explain(row: dict) -> str:
         own = " " + _("(your own terms)") if d.get("own_terms") or d.get("group") else ""
         return _("Rule “%(name)s”, version %(version)s: %(how)s", name=d["name"], version=d["version"], how=how) + own
     if "reason" in d:
-        return d["reason"]
+        return _(REASON_LABELS[d["reason"]]) if d["reason"] in REASON_LABELS else d["reason"]
     if row["kind"] == "expiry":
         return _("The points were not used in time.")
     return _(KIND_LABELS.get(row["kind"], row["kind"]))
