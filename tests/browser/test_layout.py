@@ -54,3 +54,24 @@ async def test_the_admin_navigation_fits_a_1280_px_screen(live_server, browser):
     box = await link.bounding_box()
     assert box["x"] + box["width"] <= 1280
     await context.close()
+
+
+async def test_list_pages_open_on_results_on_a_phone_with_the_filters_folded(live_server, browser):
+    await walk.load_demo_data()
+    for viewport in (walk.PHONE, walk.DESKTOP):
+        phone = viewport is walk.PHONE
+        context = await browser.new_context(viewport=viewport, locale="ru-RU", is_mobile=phone, has_touch=phone)
+        page = await context.new_page()
+        await walk.sign_in(page, live_server, walk.ROLES["manager"])
+        await page.goto(live_server + "/review/?region=central&flagged=")
+        region = page.locator("select[name=region]")
+        first = page.locator("ul.cards > li.card").first
+        if phone:
+            assert not await region.is_visible()
+            box = await first.bounding_box()
+            assert box["y"] < viewport["height"], "the first result is below the fold"
+            await page.get_by_text("Фильтры (1)").click()  # the region is the one filter set
+            assert await region.is_visible()
+        else:
+            assert await region.is_visible()  # a wide screen shows the filters as they are
+        await context.close()
