@@ -7,6 +7,8 @@ is what the filter searches).
 
 from __future__ import annotations
 
+import json
+
 from jinja2 import Environment
 
 from portal.i18n import N_
@@ -51,5 +53,11 @@ def audit_actor(label: str) -> str:
     return _(ACTORS[label]) if label in ACTORS else label
 
 
+def audit_json(value: object) -> str:
+    """Before/after as readable JSON: Cyrillic as it is, not as \\u escapes (the template escapes HTML)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def register(env: Environment) -> None:
-    env.filters.update(audit_action=audit_action, audit_object=audit_object, audit_actor=audit_actor)
+    env.filters.update(audit_action=audit_action, audit_object=audit_object, audit_actor=audit_actor,
+                       audit_json=audit_json)
