@@ -54,3 +54,12 @@ async def test_no_page_of_the_role_shows_a_raw_code(client, role, language):
             if m := pattern.search(text):
                 found.append(f"{path}: {m.group(0)!r} in …{text[max(0, m.start() - 40):m.end() + 20]!r}")
     assert not found, "\n".join(found)
+
+
+async def test_the_audit_log_says_who_did_what_in_words(client):
+    await load_demo()
+    await f.login(client, ROLES["admin"], DEMO_PASSWORD)
+    page = (await client.get("/admin/audit?action=partner.created")).text
+    assert "Система" in page  # the "system" actor
+    assert "Партнёр: создание" in page
+    assert "\\u04" not in page  # before/after show Cyrillic as it is
