@@ -278,7 +278,9 @@ class OrderQueueController(Controller):
     guards = [manager]
 
     @get("/", name="order_queue")
-    async def index(self, status: FromQuery[str] = "placed", page: FromQuery[str] = "1") -> Page:
+    async def index(self, status: FromQuery[str | None] = None, page: FromQuery[str] = "1") -> Page:
+        if status is None:
+            status = await services.default_queue_status()
         rows, more = await services.queue(status, page_number(page))
         return Page("catalog/queue.html", context={"rows": rows, "has_next": more, "page": page_number(page),
                                                     "status": status, "done": None, "problems": []})

@@ -743,6 +743,15 @@ async def queue(status: str = "", page: int = 1, per_page: int = 50) -> tuple[li
     return rows[:per_page], len(rows) > per_page
 
 
+async def default_queue_status() -> str:
+    """The status the order queue opens on: the first that has work waiting (placed, then confirmed, then
+    shipped), else every order, so that the page never opens on an empty filter while orders exist."""
+    for status in (PLACED, CONFIRMED, SHIPPED):
+        if await PrizeOrder.exists().where(PrizeOrder.status == status):
+            return status
+    return ""
+
+
 async def export_rows(status: str = "") -> list[dict]:
     rows, _more = await queue(status, per_page=100_000)
     return rows

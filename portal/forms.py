@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, parse_decimal
 
 from portal.i18n import N_, get_locale
 from portal.i18n import gettext as _
@@ -44,6 +44,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _LINE_BREAKS = re.compile(r"[\t\r\n]+")
 _AMOUNT_CHARS = re.compile(r"[0-9.,'+\- \xa0\u202f\u2009₽]{1,40}")
 _SPACES = re.compile("[ \xa0\u202f\u2009']")
+_CURRENCY = re.compile(r"[\s\xa0\u202f]*(?:₽|RUB|руб\.?)[\s\xa0\u202f]*$", re.IGNORECASE)  # as format_money writes it
 _PLAIN_AMOUNT = re.compile(r"[+-]?[0-9]{1,15}([.,][0-9]+)?")
 # The form each language's pages write a sum in, read without Babel (~30 µs a call): whole units, or one
 # decimal sign of the language and at most two decimals. Anything else goes through Babel as before.
@@ -91,7 +92,7 @@ def parse_amount(raw: Any, *, places: int = 2, locale: str | None = None, signed
     """A sum typed in the user's language, in minor units: places=2 turns roubles into kopecks, places=0
     reads whole points. "45,990.00" (English), "45 990,00" (Russian) and "45990.00" anywhere are 4599000;
     a third decimal, a letter, an exponent or another script's digits are None. Decimal, never float."""
-    text = str(raw if raw is not None else "").strip().replace("₽", "").strip()
+    text = _CURRENCY.sub("", str(raw if raw is not None else "").strip())
     if not text or not _AMOUNT_CHARS.fullmatch(text):
         return None
     text = _SPACES.sub("", text)  # spaces only ever group digits
@@ -111,10 +112,33 @@ def parse_amount(raw: Any, *, places: int = 2, locale: str | None = None, signed
             value = Decimal(text.replace(",", "."))
     if value is None or not value.is_finite():
         return None
+    # More decimals typed than the sum has ("45,990" read in Russian is 45.990 roubles) is a grouping typed
+    # the other language's way, not a precise sum: refused (amount_message() says why), never rounded.
+    if -int(value.as_tuple().exponent) > places:
+        return None
     minor = value.scaleb(places)
     if minor != minor.to_integral_value() or abs(minor) > MAX_INT:
         return None
     return int(minor)
+
+
+_AMBIGUOUS = re.compile(r"[0-9]{1,3}[.,][0-9]{3}")
+
+
+def amount_message(raw: Any, places: int = 2) -> str | None:
+    """Why a sum that parse_amount refused was refused, when it can say more than "enter an amount":
+    "45.990" or "45,990" may be a thousands group or three decimals, so the person is asked to write it
+    the page's way. None when there is nothing more specific to say."""
+    text = _SPACES.sub("", _CURRENCY.sub("", str(raw if raw is not None else "").strip()))
+    if not _AMBIGUOUS.fullmatch(text):
+        return None
+    thousands = format_decimal(int(text[:-4] + text[-3:]), locale=get_locale())
+    if places:
+        return _("“%(value)s” can be read two ways: write %(thousands)s for thousands, or at most two digits "
+                 "after “%(sign)s” for kopecks.", value=text, thousands=thousands,
+                 sign=get_decimal_symbol(get_locale()))
+    return _("“%(value)s” can be read two ways: points are whole, write %(thousands)s.", value=text,
+             thousands=thousands)
 
 
 class Errors(dict):
@@ -167,6 +191,9 @@ class Field:
             return self.default if self.default is not None else ""
         value = self._read(raw)
         if value is None:
+            if self.kind == AMOUNT and (specific := amount_message(raw, self.places)):
+                errors.add(name, specific)
+                return self.default
             errors.add(name, _(self.message or _DEFAULT_MESSAGES[self.kind], n=self.max_length))
             return self.default
         if isinstance(value, int) and not (

@@ -43,7 +43,13 @@ def wire() -> None:
     periods_slots.plans.fill(plans)
     claims_slots.estimate.fill(dashboard.estimate)
 
+    from portal.audit import labels as audit_labels
+    from portal.products import labels as products_labels
+    from portal.rewards import labels as rewards_labels
+
     for labels in (accounts_labels, ledger_labels, plans_labels, periods_labels, catalog_labels, scheduler_labels):
+        templating.add(labels.register)
+    for labels in (audit_labels, products_labels, rewards_labels):
         templating.add(labels.register)
     _wire_game(catalog_slots)
 

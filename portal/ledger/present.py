@@ -10,9 +10,10 @@ KIND_LABELS = {
     "accrual": N_("Earned"), "release": N_("Became available"), "reserve": N_("Reserved for an order"),
     "redeem": N_("Spent on a prize"), "expiry": N_("Expired"), "adjustment": N_("Adjustment"),
     "reversal": N_("Correction"), "payout": N_("Paid out"), "plan_bonus": N_("Plan bonus"),
-    "payable": N_("Ready for payout"),
+    "payable": N_("Ready for payout"), "contest_award": N_("Contest prize"),
 }
-KIND_LABELS["contest_award"] = N_("Contest prize")
+# Reasons the portal itself writes as codes (a person's reason is shown as they typed it).
+REASON_LABELS = {"cancelled": N_("The order was cancelled: the points are back.")}
 
 # What a line does to what the partner can use: points_available for points; for money, all they have earned
 # (pending, payable or paid: a payout is money reaching them, not a loss). Other moves are neutral.
@@ -74,7 +75,7 @@ def explain(row: dict) -> str:
             return _("Plan bonus for %(period)s", period=period)
         return _("Money for %(period)s is ready for payout", period=period)
     if "reason" in d:
-        return d["reason"]
+        return _(REASON_LABELS[d["reason"]]) if d["reason"] in REASON_LABELS else d["reason"]
     if row["kind"] == "expiry":
         return _("The points were not used in time.")
     return _(KIND_LABELS[row["kind"]]) if row["kind"] in KIND_LABELS else _("Other operation")

@@ -35,30 +35,40 @@ class AuthMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     def __init__(self, session_cookie: str = COOKIE) -> None:
+        global _session_cookie
         self.session_cookie = session_cookie  # "__Host-premia_session" when cookies are secure
+        _session_cookie = session_cookie
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        path: str = scope["path"]
-        user: CurrentUser | None = None
-        connection = ASGIConnection(scope)
-        if path.startswith("/api/"):
-            header = connection.headers.get("authorization", "")
-            if header[:7].lower() == "bearer ":
-                user = await accounts.user_for_api_token(header[7:].strip())
-        elif not path.startswith("/static/"):
-            token = connection.cookies.get(self.session_cookie)
-            if token:
-                user = await accounts.user_for_session_token(token)
-        scope["user"] = user
-        scope["auth"] = None
-
-        chosen = connection.cookies.get(LANG_COOKIE) or (user.locale if user else "")
-        locale = chosen if chosen in i18n.SUPPORTED else i18n.negotiate(connection.headers.get("accept-language"))
-        token = i18n.set_locale(locale)
+        token = i18n.set_locale(await identify(scope, self.session_cookie))
         try:
             await next_app(scope, receive, send)
         finally:
             i18n.reset_locale(token)
+
+
+# The session cookie's name as the app was built with; an error page for a path no route matches (so no
+# middleware ran) reads the user with it, to keep the menu and the language.
+_session_cookie = COOKIE
+
+
+async def identify(scope: Scope, session_cookie: str | None = None) -> str:
+    """Put the user (or None) on the scope and return the language to answer in."""
+    path: str = scope["path"]
+    user: CurrentUser | None = None
+    connection = ASGIConnection(scope)
+    if path.startswith("/api/"):
+        header = connection.headers.get("authorization", "")
+        if header[:7].lower() == "bearer ":
+            user = await accounts.user_for_api_token(header[7:].strip())
+    elif not path.startswith("/static/"):
+        token = connection.cookies.get(session_cookie or _session_cookie)
+        if token:
+            user = await accounts.user_for_session_token(token)
+    scope["user"] = user
+    scope["auth"] = None
+    chosen = connection.cookies.get(LANG_COOKIE) or (user.locale if user else "")
+    return chosen if chosen in i18n.SUPPORTED else i18n.negotiate(connection.headers.get("accept-language"))
 
 
 # Guards are coroutines: Litestar runs a plain function guard in a worker thread (one hop, ~130 µs a request).

@@ -21,7 +21,10 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from portal.web.responses import Page
 from portal.errors import DomainError
+from portal import i18n
+from portal.i18n import N_
 from portal.i18n import gettext as _
+from portal.web.auth import identify
 from portal.web.helpers import safe_next
 
 log = logging.getLogger("premia.errors")
@@ -31,12 +34,41 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
 
 
-def _page(request: Request, status: int, title: str, message: str, back: str = "") -> Response:
+class ErrorPage(Page):
+    """The error page, rendered in the user's language with their menu.
+
+    For a path no route matches, Litestar raises its 404 before any middleware runs: nobody is signed in and
+    no language is chosen yet. This response then reads the session and the language itself before it
+    renders, so the title and message are given as msgids and translated only then.
+    """
+
+    def to_asgi_response(self, app, request, **kwargs):  # type: ignore[override]
+        render = super().to_asgi_response
+
+        async def respond(scope, receive, send) -> None:
+            token = None
+            if "user" not in scope:
+                token = i18n.set_locale(await identify(scope))
+            try:
+                context = self.context
+                context["title"] = _(context["title"])
+                context["message"] = _(context["message"], **context.pop("params", {}))
+                await render(app, request, **kwargs)(scope, receive, send)
+            finally:
+                if token is not None:
+                    i18n.reset_locale(token)
+
+        return respond
+
+
+def _page(request: Request, status: int, title: str, message: str, back: str = "", **params) -> Response:
+    """``title`` and ``message`` are msgids (``params`` fill the message's placeholders)."""
     if _wants_json(request):
-        return Response({"status_code": status, "detail": message}, status_code=status, media_type=MediaType.JSON)
-    return Page(
+        return Response({"status_code": status, "detail": _(message, **params)}, status_code=status,
+                        media_type=MediaType.JSON)
+    return ErrorPage(
         template_name="errors/error.html",
-        context={"status": status, "title": title, "message": message, "back": back},
+        context={"status": status, "title": title, "message": message, "params": params, "back": back},
         status_code=status,
     )
 
@@ -50,17 +82,16 @@ def too_large(request: Request) -> Response:
     back = safe_next(referer.path + ("?" + referer.query if referer.query else ""), default="") \
         if referer.netloc in ("", request.url.netloc) else ""
     if limit:
-        message = _("The files are too large: at most %(mb)s MB can be sent with one form. Use your browser's Back "
-                    "button to return to the form with what you typed, choose fewer or smaller files and send it "
-                    "again.", mb=limit // (1024 * 1024))
-    else:
-        message = _("The upload is too large.")
-    return _page(request, 413, _("Too large"), message, back=back)
+        return _page(request, 413, N_("Too large"), N_(
+            "The files are too large: at most %(mb)s MB can be sent with one form. Use your browser's Back "
+            "button to return to the form with what you typed, choose fewer or smaller files and send it "
+            "again."), back=back, mb=limit // (1024 * 1024))
+    return _page(request, 413, N_("Too large"), N_("The upload is too large."), back=back)
 
 
 def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
     if _wants_json(request):
-        return _page(request, 401, _("Sign in required"), _("A valid API token is required."))
+        return _page(request, 401, N_("Sign in required"), N_("A valid API token is required."))
     target = request.url.path
     if request.url.query:
         target += "?" + request.url.query
@@ -72,35 +103,35 @@ def not_authorized(request: Request, exc: NotAuthorizedException) -> Response:
 
 def permission_denied(request: Request, exc: PermissionDeniedException) -> Response:
     if "CSRF" in str(exc.detail):
-        return _page(request, 403, _("Form expired"),
-                     _("The form has expired. Go back, reload the page and try again."))
-    return _page(request, 403, _("No access"), _("You do not have access to this page."))
+        return _page(request, 403, N_("Form expired"),
+                     N_("The form has expired. Go back, reload the page and try again."))
+    return _page(request, 403, N_("No access"), N_("You do not have access to this page."))
 
 
 def not_found(request: Request, exc: NotFoundException) -> Response:
-    return _page(request, 404, _("Not found"), _("The page or object you asked for does not exist."))
+    return _page(request, 404, N_("Not found"), N_("The page or object you asked for does not exist."))
 
 
 def domain_error(request: Request, exc: DomainError) -> Response:
-    return _page(request, exc.status_code, _("Cannot do that"), exc.message)
+    return _page(request, exc.status_code, N_("Cannot do that"), exc.message)
 
 
 def http_error(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, ValidationException):
-        return _page(request, 400, _("Bad request"), _("Some of the input could not be read."))
+        return _page(request, 400, N_("Bad request"), N_("Some of the input could not be read."))
     if exc.status_code == 413:
         return too_large(request)
     if exc.status_code == 429:
-        return _page(request, 429, _("Too many requests"), _("Too many requests. Try again a little later."))
+        return _page(request, 429, N_("Too many requests"), N_("Too many requests. Try again a little later."))
     if exc.status_code == 400 and "host" in str(exc.detail).lower():
         return Response("Invalid host", status_code=400, media_type=MediaType.TEXT)
-    return _page(request, exc.status_code, _("Error"), _("The request could not be completed."))
+    return _page(request, exc.status_code, N_("Error"), N_("The request could not be completed."))
 
 
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return _page(request, HTTP_500_INTERNAL_SERVER_ERROR, _("Something went wrong"),
-                 _("An unexpected error happened. It has been logged; please try again."))
+    return _page(request, HTTP_500_INTERNAL_SERVER_ERROR, N_("Something went wrong"),
+                 N_("An unexpected error happened. It has been logged; please try again."))
 
 
 HANDLERS = {
