@@ -21,6 +21,21 @@ from typing import Any
 from piccolo.engine.sqlite import dict_factory
 
 
+COMMIT_BUSY_TIMEOUT_MS = 10_000
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, in a thread. The writer connection never waits on the event loop (busy timeout 0: it is only used
+    once BEGIN IMMEDIATE succeeded at once), but its COMMIT may still meet a moment's contention on the WAL index
+    (another connection opening or checkpointing) and answered "database is locked" under load. Here, off the
+    loop, it may wait for that."""
+    conn.execute(f"PRAGMA busy_timeout = {COMMIT_BUSY_TIMEOUT_MS}")
+    try:
+        conn.execute("COMMIT")
+    finally:
+        conn.execute("PRAGMA busy_timeout = 0")
+
+
 class _InlineConnection:
     """A plain sqlite3 connection with the few awaitable methods Piccolo's transaction calls.
 
@@ -130,7 +145,7 @@ class GroupCommit:
         try:
             try:
                 # The disk wait (fsync, ~0.4 ms here) in a thread: the event loop serves other requests.
-                await asyncio.to_thread(conn.execute, "COMMIT")
+                await asyncio.to_thread(_commit, conn)
             except BaseException as exc:
                 self.fail_group(conn, exc, members)
                 raise
