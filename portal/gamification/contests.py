@@ -512,6 +512,10 @@ async def close_contest(contest_id: int, now: dt.datetime | None = None, batch: 
         paid += n
         if after_batch is not None:
             after_batch(paid)
+    if await ContestAward.exists().where((ContestAward.contest == contest_id) & ContestAward.paid_at.is_null()):
+        # Another closer holds the rest in its open batch (on PostgreSQL this one's batch came back empty
+        # while it waited): that closer publishes, or, killed, rolls back and the next run pays and publishes.
+        return CloseResult(contest_id, CLOSING, frozen or 0, paid)
     try:
         await set_status(SYSTEM, contest_id, "publish", values={Contest.closed_at: utcnow()})
     except ContestRefused:

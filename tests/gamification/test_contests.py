@@ -221,6 +221,25 @@ async def test_two_closers_at_once_pay_once():
     assert (await contests.get(contest_id))["status"] == "closed"
 
 
+async def test_a_closer_that_finds_the_awards_held_by_another_does_not_publish_before_they_are_paid(monkeypatch):
+    """On PostgreSQL a second closer's batch comes back empty while the first closer's open batch holds the
+    rows; publishing then would leave the rest unpaid for good if the first closer died."""
+    contest_id, ids = await _played()
+    now = await end_now(contest_id)
+    real_pay = contests._pay_batch
+
+    async def held_elsewhere(*args, **kwargs):
+        return 0
+
+    monkeypatch.setattr(contests, "_pay_batch", held_elsewhere)
+    result = await contests.close_contest(contest_id, now)
+    assert result.status == "closing" and (await contests.get(contest_id))["status"] == "closing"
+    monkeypatch.setattr(contests, "_pay_batch", real_pay)
+    assert (await contests.close_due(now))[0].paid == 5
+    assert (await contests.get(contest_id))["status"] == "closed"
+    assert {t["key"]: t["amount"] for t in await contest_transfers(contest_id)} == _expected(contest_id, ids)
+
+
 async def test_the_scheduler_job_closes_only_contests_whose_end_passed():
     from scheduler import jobs
 
