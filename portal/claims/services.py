@@ -192,6 +192,11 @@ async def submit(actor: CurrentUser, data: dict, photos: list[bytes], ip: str = 
     try:
         submitted = await _submit_form(actor, data, slots, processed, key, ip)
     except ValidationFailed as exc:
+        # A resend of a form that was registered (its answer lost) may now fail a check the first one passed
+        # (the period closed meanwhile, the product was retired): it still answers with the first claim.
+        if key and (existing := await _existing_for_key(actor.partner_id, key)) is not None:
+            await uploads.discard(processed)
+            return Submitted(existing, False)
         raise FormRefused(exc.errors, slots + await uploads.record(actor, processed)) from exc
     except Exception:
         await uploads.discard(processed)

@@ -179,3 +179,18 @@ async def test_partner_edits_a_claim_before_a_decision_but_not_after(client):
     late = await f.post_form(client, f"/claims/{claim_id}/edit", data,
                              files={"photos": ("", b"", "application/octet-stream")})
     assert late.status_code == 409
+
+
+async def test_a_resend_after_the_product_was_retired_still_answers_with_the_first_claim():
+    """The offline queue resends a form whose answer it never got; what changed meanwhile must not turn the
+    registered claim into a field error (nor into a second claim)."""
+    from portal.products.tables import Product
+
+    dealer = await f.dealer()
+    product_id = await f.product()
+    form = f.claim_form(product_id)
+    first = await services.submit(dealer, dict(form), [])
+    await Product.update({Product.is_active: False}).where(Product.id == product_id)
+    again = await services.submit(dealer, dict(form), [])
+    assert (again.claim_id, again.created) == (first.claim_id, False)
+    assert await Claim.count() == 1
