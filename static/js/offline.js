@@ -120,7 +120,10 @@
     if (form !== claimForm()) { return; }
     var field = form.querySelector("input[name=idempotency_key]");
     markUsed(field && field.value);
-    if (form.dataset.fix) { Queue.remove(Number(form.dataset.fix)); } // this form now carries that claim
+    // This form now carries that claim: it leaves the queue once the server registered it (the claim page
+    // loads, below), not now: a refusal, a 5xx or a lost answer must not lose it. Its key is the kept one, so a
+    // resend of the kept entry meanwhile answers with the same claim.
+    if (form.dataset.fix) { try { sessionStorage.setItem("premia-fixing", form.dataset.fix); } catch (e) { /* private mode */ } }
     if (navigator.onLine !== false) { return; } // online: sent as usual (the service worker keeps it if that fails)
     event.preventDefault();
     event.stopImmediatePropagation();
@@ -338,8 +341,19 @@
     form.insertBefore(note, form.firstChild);
   }
 
+  function fixedNow() {
+    var fixing = null;
+    try { fixing = sessionStorage.getItem("premia-fixing"); } catch (e) { return Promise.resolve(); }
+    if (!fixing || !/^\/claims\/\d+$/.test(location.pathname) || !new URLSearchParams(location.search).get("registered")) {
+      return Promise.resolve();
+    }
+    sessionStorage.removeItem("premia-fixing");
+    return Queue.remove(Number(fixing)).catch(function () {});
+  }
+
   function onPage() {
     var form = claimForm(), fix = new URLSearchParams(location.search).get("fix");
+    fixedNow();
     var ready = form && fix ? Queue.get(Number(fix)).then(function (entry) {
       if (entry && entry.user === me()) { fill(form, entry); }
     }).catch(function () {}) : freshenKey(form);
