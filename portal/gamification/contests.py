@@ -211,8 +211,10 @@ async def eligible(contest: dict, partner: dict) -> bool:
         return False
     if rules.get("types") and partner["partner_type"] not in rules["types"]:
         return False
-    if rules.get("tiers") and (await tiers.tier_of([partner["id"]]))[partner["id"]] not in rules["tiers"]:
-        return False
+    if rules.get("tiers"):
+        held = await tiers.effective(partner["id"])  # the base tier for a partner with no tier row yet
+        if (held or {}).get("code", "") not in rules["tiers"]:
+            return False
     if rules.get("leagues"):
         period = periods.current_span(_as_date(contest["starts_on"])).code
         placed = (await leagues.division_of([partner["id"]], period)).get(partner["id"])
