@@ -5,6 +5,8 @@ Unknown hosts are refused by Litestar's own ``AllowedHostsConfig`` (see ``portal
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from litestar.types import Message, Scope
 
 from portal.web.sessions import COOKIE
@@ -54,6 +56,17 @@ def _private(scope: Scope) -> bool:
     return False
 
 
+def _boosted_get(scope: Scope) -> bool:
+    return scope.get("method") == "GET" and any(
+        name == b"hx-boosted" for name, _value in scope.get("headers", ()))
+
+
+def _path_of(scope: Scope) -> bytes:
+    path = quote(scope.get("path") or "/", safe="/:@!$&'()*+,;=-._~").encode()
+    query = scope.get("query_string") or b""
+    return path + b"?" + query if query else path
+
+
 def security_headers(hsts: bool):
     """A before_send hook: it sees every response, 404s, refused hosts and static files included.
 
@@ -62,6 +75,10 @@ def security_headers(hsts: bool):
     for a signed-in user (pages, exports, acts, API answers, their 404s; not /static files) or sets
     a cookie (login, logout). A route that chose its own Cache-Control keeps it: the authorised media
     say ``private``, for the user's own browser only.
+
+    A boosted page (htmx) names its own address (``HX-Push-Url``): after a form's 303 the browser follows the
+    redirect inside htmx's request, and without it the address bar kept the form's POST URL (a reload then
+    answered 405).
     """
     fixed = _RAW_HEADERS + [HSTS] if hsts else _RAW_HEADERS
 
@@ -73,5 +90,7 @@ def security_headers(hsts: bool):
             headers.extend(pair for pair in fixed if pair[0] not in present)
             if b"cache-control" not in present and (b"set-cookie" in present or _private(scope)):
                 headers.append(NO_STORE)
+            if message.get("status") == 200 and b"hx-push-url" not in present and _boosted_get(scope):
+                headers.append((b"hx-push-url", _path_of(scope)))
 
     return add_security_headers

@@ -130,3 +130,11 @@ def test_premia_serve_sends_no_server_banner(monkeypatch):
     result = CliRunner().invoke(main, ["serve", "--port", "8123"])
     assert result.exit_code == 0, result.output
     assert seen["server_header"] is False
+
+
+async def test_a_boosted_page_names_its_own_address_so_a_redirected_form_does_not_leave_the_post_url(client):
+    """htmx follows a form's 303 inside its request; the page it lands on tells it the address to show."""
+    response = await client.get("/login?next=/points", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.status_code == 200 and response.headers["hx-push-url"] == "/login?next=/points"
+    plain = await client.get("/login")
+    assert "hx-push-url" not in plain.headers
