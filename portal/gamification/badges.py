@@ -168,7 +168,8 @@ async def award(rule: Rule, partner_id: int, period: str, claim_id: int | None =
         return False
     if rule.reward_points > 0:
         await ledger.accrue(keys.badge(rule.code, partner_id, period if rule.per_period else ""), partner_id,
-                            ledger.POINTS, rule.reward_points, {"badge": rule.code, "name": rule.name_ru})
+                            ledger.POINTS, rule.reward_points, {"badge": rule.code, "badge_ru": rule.name_ru,
+                                                                         "badge_en": rule.name_en})
     await notify_partner(partner_id, "badge.awarded", N_("You earned the badge “%(badge)s”."),
                          {"badge": rule.name_ru, "badge_en": rule.name_en}, link=f"/badges/{rule.code}")
     return True

@@ -6,6 +6,7 @@ from __future__ import annotations
 from jinja2 import Environment
 
 from portal.i18n import N_, get_locale, gettext, ngettext
+from portal.products.labels import product_category
 from portal.web.templating import label
 
 TIER_MOVE_LABELS = {"up": N_("up"), "down": N_("down")}
@@ -62,6 +63,8 @@ BADGE_GLYPHS = {
 
 def badge_condition(kind: str, n: int, scope: str = "all", value: str = "") -> str:
     """The condition in the partner's words, e.g. "10 approved sales in “boilers”"."""
+    if kind in ("sales", "new_line") and scope == "category" and value:
+        value = product_category(value)  # "boilers" reads "Котлы"
     if kind == "sales":
         if scope == "category" and value:
             return ngettext("%(num)s approved sale in “%(what)s”", "%(num)s approved sales in “%(what)s”", n,

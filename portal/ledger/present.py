@@ -65,6 +65,11 @@ def explain(row: dict) -> str:
         tier = " " + tier_text(d) if d.get("multiplier_bp") else ""
         return _("Rule “%(name)s”, version %(version)s: %(how)s", name=d["name"], version=d["version"],
                  how=how) + own + tier
+    if d.get("badge"):  # a badge's reward (portal.gamification.badges): named in the reader's language
+        name = (d.get("badge_en") if get_locale() == "en" else d.get("badge_ru")) or d.get("name") or d["badge"]
+        return _("Badge “%(name)s”", name=name)
+    if d.get("contest") and d.get("name"):
+        return _("Contest “%(name)s”", name=d["name"])
     if row["kind"] == "reversal" and row.get("from_code") == "points_reserved":  # a cancelled order's points
         back = _("The order was cancelled: its points are back.")
         note = str(d.get("reason") or "")

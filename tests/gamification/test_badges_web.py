@@ -66,7 +66,7 @@ async def test_an_admin_creates_and_edits_a_badge_and_a_bad_form_keeps_the_input
     row = await BadgeRule.select().where(BadgeRule.code == "pumps5").first()
     assert row["reward_points"] == 200 and row["event"] == "claim_approved" and row["per_period"] is False
     listing = await client.get("/admin/badges")
-    assert "Насосник" in listing.text and "5 подтверждённых продаж в категории «pumps»" in listing.text
+    assert "Насосник" in listing.text and "5 подтверждённых продаж в категории «Насосы»" in listing.text
     edit = await f.post_form(client, f"/admin/badges/{row['id']}", form | {"value": "pumps", "code": "other"})
     assert edit.status_code == 400 and "Код достижения нельзя изменить." in edit.text
     ok = await f.post_form(client, f"/admin/badges/{row['id']}", form | {"value": "pumps", "n": "7"})

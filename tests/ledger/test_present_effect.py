@@ -60,3 +60,12 @@ def test_period_lines_name_the_month():
     finally:
         i18n.reset_locale(token)
     assert "Ноябрь 2026" in text and "2026-11" not in text
+
+
+def test_a_badge_reward_and_a_contest_prize_say_what_they_are_for():
+    badge = line("accrual", "points_issued", None, "points_pending", P, badge="first_sale", badge_ru="Первая продажа",
+                 badge_en="First sale")
+    assert explain(badge) == "Достижение «Первая продажа»"
+    prize = line("contest_award", "points_issued", None, "points_available", P, contest=3, award="place1",
+                 name="Котлы месяца")
+    assert explain(prize) == "Конкурс «Котлы месяца»"
