@@ -253,7 +253,8 @@ async def _ensure_contests() -> None:
     running = await contests.create(SYSTEM, contests.ContestData(
         name="Котлы месяца", description="Зарегистрируйте 5 котлов за месяц — 3 000 баллов каждому. "
         "Тройка лидеров получает ещё 20 000 и 10 000 баллов и 5 000 ₽.", starts_on=span.starts_on, ends_on=span.ends_on,
-        metric="units", threshold=5, threshold_unit="points", threshold_amount=3_000,
+        metric="units", scope="category", scope_value="boilers", threshold=5, threshold_unit="points",
+        threshold_amount=3_000,
         places=(("points", 20_000), ("points", 10_000), ("kop", 500_000))))
     await contests.start(SYSTEM, running)
     following = span.next()
