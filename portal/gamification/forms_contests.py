@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from portal import forms as f
+from portal.accounts.regions import REGIONS
 from portal.accounts.roles import PartnerType
 from portal.errors import ValidationFailed
 from portal.gamification.contests import MAX_PLACES, METRICS, PLACE_UNITS, SCOPES, UNITS, ContestData
@@ -56,6 +57,10 @@ def parse(data: Mapping[str, Any]) -> ContestData:
     types = _list(v["types"])
     if any(t not in {p.value for p in PartnerType} for t in types):
         errors.add("types", _("Choose one of the options."))
+    regions = _list(v["regions"])
+    if unknown := [r for r in regions if r not in REGIONS]:
+        errors.add("regions", _("Unknown region codes: %(codes)s. Known: %(known)s.", codes=", ".join(unknown),
+                                known=", ".join(sorted(REGIONS))))
     if v["scope"] != "all" and not v["scope_value"]:
         errors.add("scope_value", _("Say which category or products."))
     if v["scope"] == "products" and not all(p.isdigit() for p in _list(v["scope_value"])):

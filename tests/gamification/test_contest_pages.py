@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from portal.accounts.roles import Role
 from portal.claims import services as claims
 from portal.db import company_today
@@ -100,3 +102,14 @@ async def test_the_kept_dashboard_shows_a_started_contest_and_an_approval_moves_
     claim_id = await f.claim(await f.dealer(partner_id), await f.product(), quantity="2")
     await claims.decide(await f.company(), claim_id, "approve")
     assert 'value="50"' in (await client.get("/dashboard")).text  # 2 of 4: the standing is the partner's data
+
+
+def test_a_contest_for_a_region_that_does_not_exist_is_refused_not_saved_dead():
+    from portal.errors import ValidationFailed
+    from portal.gamification.forms_contests import parse
+    from tests.gamification.test_contests import contest_form
+
+    with pytest.raises(ValidationFailed) as refused:
+        parse(contest_form(regions="central, Центральный"))
+    assert "Центральный" in refused.value.errors["regions"]
+    assert parse(contest_form(regions="central")).regions == ("central",)
