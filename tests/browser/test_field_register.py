@@ -132,7 +132,10 @@ async def test_a_field_error_keeps_the_photo_already_sent_and_the_fix_does_not_s
 
     async def measure(request) -> None:
         if request.method == "POST":
-            sent.append(f"{request.method} {request.url} {await request.header_value('content-length')}")
+            size = await request.header_value("content-length")  # None when the service worker sent it
+            if size is None and request.post_data_buffer is not None:
+                size = len(request.post_data_buffer)
+            sent.append(f"{request.method} {request.url} {size}")
 
     phone.on("requestfinished", measure)
 
