@@ -125,10 +125,49 @@ async def moves() -> Section:
                    [_("Period"), _("Move"), _("Direction"), _("Partners")], rows, bars)
 
 
-# The page's sections, in order. Other parts of the game append (key, loader) in portal/wiring.py.
-SECTIONS: list[tuple[str, SectionLoader]] = [("active", active), ("tiers", tiers), ("moves", moves)]
+async def badges() -> Section:
+    """How many partners hold each badge (a badge earned once per period counts its partner once)."""
+    from portal.gamification.labels import badge_name
+
+    found = await db_read(
+        "SELECT r.code, r.name_ru, r.name_en, r.colour, r.active, COUNT(DISTINCT a.partner) AS n "
+        "FROM game_badge_rule r LEFT JOIN game_badge_award a ON a.rule = r.id "
+        "GROUP BY r.id, r.code, r.name_ru, r.name_en, r.colour, r.active, r.position ORDER BY r.position, r.id")
+    total = await _active_partners()
+    rows, bars = [], []
+    for r in found:
+        n = int(r["n"])
+        rows.append([badge_name(r), n, round(n * 100 / total, 1) if total else 0.0])
+        bars.append(Bar(badge_name(r), n, r["colour"] or "#3b6ea5"))
+    return Section("badges", _("Badge distribution"), _("Partners holding each badge, out of the active partners."),
+                   [_("Badge"), _("Partners"), _("Share of partners")], rows, bars)
+
+
+async def contests() -> Section:
+    """Each running or recently closed contest: partners with a result, and how many were paid an award."""
+    found = await db_read(
+        "SELECT g.id, g.name, g.status, "
+        "(SELECT COUNT(*) FROM game_contest_standing s WHERE s.contest = g.id AND s.value > 0) AS playing, "
+        "(SELECT COUNT(DISTINCT a.partner) FROM game_contest_award a WHERE a.contest = g.id) AS awarded "
+        "FROM game_contest g WHERE g.status IN ('running', 'closing', 'closed') ORDER BY g.ends_at DESC LIMIT 12")
+    total = await _active_partners()
+    rows, bars = [], []
+    for r in found:
+        playing = int(r["playing"])
+        rows.append([r["name"], playing, int(r["awarded"]), round(playing * 100 / total, 1) if total else 0.0])
+        bars.append(Bar(r["name"], playing))
+    return Section("contests", _("Contest participation"),
+                   _("Partners with a result in each running or recent contest, and how many won an award."),
+                   [_("Contest"), _("Partners with a result"), _("Partners awarded"), _("Share of partners")],
+                   rows, bars)
+
+
+# The page's sections, in order.
+SECTIONS: list[tuple[str, SectionLoader]] = [("active", active), ("tiers", tiers), ("moves", moves),
+                                             ("badges", badges), ("contests", contests)]
 SECTION_TITLES = {"active": N_("Active partners"), "tiers": N_("Tier distribution"),
-                  "moves": N_("Tier moves at the last close")}
+                  "moves": N_("Tier moves at the last close"), "badges": N_("Badge distribution"),
+                  "contests": N_("Contest participation")}
 
 
 async def sections() -> list[Section]:

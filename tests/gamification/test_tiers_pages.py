@@ -131,3 +131,27 @@ async def test_the_partner_pages_show_the_tier(client):
     await f.login_as(client, Role.MANAGER)
     managed = (await client.get("/manage/partners/?status=active")).text
     assert 'data-tier="gold"' in managed
+
+
+async def test_the_engagement_page_shows_who_holds_each_badge_and_who_plays_each_contest(client):
+    from portal.audit.services import SYSTEM
+    from portal.gamification import contests
+    from portal.gamification.tables import BadgeAward, BadgeRule, ContestStanding
+    from tests.gamification.test_contests import contest_form
+    from portal.gamification.forms_contests import parse
+
+    a, b = await f.partner(), await f.partner()
+    rule = (await BadgeRule.insert(BadgeRule(code="first_sale", name_ru="Первая продажа", name_en="First sale",
+                                             condition="{}")).returning(BadgeRule.id))[0]["id"]
+    await BadgeAward.insert(BadgeAward(key=f"{rule}:{a}:", rule=rule, partner=a))
+    contest_id = await contests.create(SYSTEM, parse(contest_form(name="Котлы декабря")))
+    await contests.start(SYSTEM, contest_id)
+    await ContestStanding.insert(ContestStanding(key=f"{contest_id}:{b}", contest=contest_id, partner=b, value=3,
+                                                 claims=1))
+    await f.login_as(client, Role.MANAGER)
+    page = (await client.get("/manage/engagement/")).text
+    assert 'data-section="badges"' in page and 'data-section="contests"' in page
+    badges = (await client.get("/manage/engagement/badges/export/csv")).content.decode("utf-8-sig").splitlines()
+    assert badges[1].startswith("Первая продажа;1;")
+    played = (await client.get("/manage/engagement/contests/export/csv")).content.decode("utf-8-sig").splitlines()
+    assert played[1].startswith("Котлы декабря;1;0;")
