@@ -3,6 +3,7 @@ contests they play and their own progress and place."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +13,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response
 
 from portal import exports
+from portal.accounts.regions import REGIONS
 from portal.errors import NotFound, ValidationFailed
 from portal.gamification import contests
 from portal.gamification.forms_contests import form_values, parse
-from portal.i18n import N_, gettext as _
+from portal.i18n import N_, format_datetime, gettext as _
+from portal.settings import get_settings
 from portal.web.auth import manager, partner_user
 from portal.web.helpers import actor, form_dict, page_number
 from portal.web.responses import Page
@@ -30,6 +33,13 @@ async def _contest(contest_id: int) -> dict:
         return await contests.get(contest_id)
     except NotFound:
         raise NotFoundException() from None
+
+
+def _moment(value):
+    """A timestamp as read back (SQLite hands raw ones back as text)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
 
 
 class ContestsController(Controller):
@@ -100,8 +110,10 @@ class ContestsController(Controller):
             raise NotFoundException()
         contest = await _contest(contest_id)
         awards = _awards_by_partner(await contests.awards_of(contest_id))
-        rows = [[r["rank"], r["legal_name"], r["region"], Decimal(r["value"]).scaleb(-2) if contest["metric"] == "revenue"
-                 else r["value"], r["claims"], str(r["reached_at"] or ""),
+        zone = get_settings().app.timezone
+        rows = [[r["rank"], r["legal_name"], _(REGIONS.get(r["region"], r["region"])),
+                 Decimal(r["value"]).scaleb(-2) if contest["metric"] == "revenue" else r["value"], r["claims"],
+                 format_datetime(_moment(r["reached_at"]), tz=zone),
                  "; ".join(awards.get(r["partner"], []))] for r in await contests.standings(contest_id)]
         body, media = exports.render(fmt, f"contest-{contest_id}", [_(c) for c in COLUMNS], rows)
         return Response(body, media_type=media,

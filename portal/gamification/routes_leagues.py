@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response
 
 from portal import exports
+from portal.accounts.regions import REGIONS
 from portal.gamification import board
 from portal.i18n import N_
 from portal.i18n import gettext as _
@@ -65,7 +66,8 @@ class LeaderboardController(Controller):
             raise NotFoundException()
         q = _query(period, metric, region, type, tier, league)
         b = await _board(request, q, per_page=0)
-        rows = [[r["rank"], r["name"], r["region"], r["points"], Decimal(r["pct_bp"]).scaleb(-2)] for r in b.rows]
+        rows = [[r["rank"], r["name"], _(REGIONS.get(r["region"], r["region"])) if r["region"] else "", r["points"],
+                 Decimal(r["pct_bp"]).scaleb(-2)] for r in b.rows]
         body, media = exports.render(fmt, q.period, [_(c) for c in COLUMNS], rows)
         return Response(body, media_type=media,
                         headers={"content-disposition": f'attachment; filename="leaderboard-{q.period}.{fmt}"'})

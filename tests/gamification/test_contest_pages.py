@@ -57,6 +57,7 @@ async def test_manager_starts_a_contest_and_the_partner_follows_it_on_the_dashbo
     export = await client.get(f"/manage/contests/{contest_id}/export/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["ООО «Соперник»", "ООО «Моя фирма»"]
+    assert rows[1][2] != "central" and "+00:00" not in rows[1][5]  # regions in words, times in company time
 
 
 async def test_a_partner_cannot_open_a_contest_it_does_not_play(client):
