@@ -92,7 +92,7 @@ class AppSettings:
     # Prometheus request counts and latencies at /metrics. Off unless asked for: Litestar's middleware costs a
     # kept page about a third of its throughput (bench: dashboard 0.38x with it, 0.59x without).
     metrics: bool = False
-    upload_slot_hours: int = 24  # a photo sent ahead of its claim form is kept this long, then deleted
+    upload_slot_hours: int = 168  # a photo sent ahead of its claim form is kept this long (a week: a claim queued offline on a phone still finds it), then deleted
     import_max_rows: int = 50_000  # CSV/XLSX imports: a longer file is refused whole, with a message
 
 
@@ -198,7 +198,7 @@ def load_settings() -> Settings:
             compression=_bool("PREMIA_COMPRESSION", True),
             metrics=_bool("PREMIA_METRICS", False),
             import_max_rows=int(os.environ.get("PREMIA_IMPORT_MAX_ROWS", "50000")),
-            upload_slot_hours=max(1, int(os.environ.get("PREMIA_UPLOAD_SLOT_HOURS", "24"))),
+            upload_slot_hours=max(1, int(os.environ.get("PREMIA_UPLOAD_SLOT_HOURS", "168"))),
         ),
         db=DatabaseSettings(
             url=database_url,

@@ -14,6 +14,7 @@ from portal.claims import services, uploads
 from portal.claims.tables import Claim, ClaimPhoto, ClaimUpload
 from portal.db import utcnow
 from portal.errors import ValidationFailed
+from portal.settings import get_settings
 from tests import factories as f
 
 
@@ -121,7 +122,9 @@ async def test_an_expired_slot_is_not_attached_and_the_scheduler_deletes_it_with
     before = _files_in_media()
     (old,) = await uploads.store(dealer, [f.jpeg(seed=1)])
     (fresh,) = await uploads.store(dealer, [f.jpeg(seed=2)])
-    await ClaimUpload.update({ClaimUpload.created_at: utcnow() - dt.timedelta(hours=25)}).where(ClaimUpload.id == old)
+    kept_for = get_settings().app.upload_slot_hours
+    await ClaimUpload.update({ClaimUpload.created_at: utcnow() - dt.timedelta(hours=kept_for + 1)}).where(
+        ClaimUpload.id == old)
     with pytest.raises(ValidationFailed) as refused:
         await services.submit(dealer, f.claim_form(product_id) | {"upload": [str(old)]}, [])
     assert "больше не хранится" in refused.value.errors["photos"]
