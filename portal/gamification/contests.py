@@ -41,6 +41,7 @@ from portal.claims.statuses import APPROVED
 from portal.db import company_today, is_sqlite, utcnow, write, write_transaction
 from portal.errors import Conflict, DomainError, NotFound, ValidationFailed
 from portal.gamification import leagues, slots, tiers
+from portal.gamification.standings import base_points
 from portal.gamification.tables import Contest, ContestAward, ContestEntry, ContestStanding
 from portal.i18n import N_
 from portal.ledger import keys
@@ -272,9 +273,9 @@ async def on_claim_decided(event: ClaimDecided) -> None:
         # the accrual of the claim's current approval (its number: the approvals in its history)
         approvals = (f"(SELECT COUNT(*) FROM claim_event e WHERE e.claim = c.id AND e.to_status = '{APPROVED}' "
                      f"AND e.from_status <> '{APPROVED}')")
-        points = await write("SELECT t.amount FROM claim c JOIN ledger_transfer t ON t.key = "
+        points = await write("SELECT t.amount, t.detail FROM claim c JOIN ledger_transfer t ON t.key = "
                              f"{keys.claim_accrual_sql('c.id', 'points', approvals)} WHERE c.id = {{}}", claim["id"])
-        claim["points"] = points[0]["amount"] if points else 0
+        claim["points"] = base_points(points[0]["amount"], points[0]["detail"]) if points else 0
     partner = (await write("SELECT id, region, partner_type FROM partner WHERE id = {}", claim["partner"]))[0]
     now = utcnow()
     for contest in contests:

@@ -30,6 +30,7 @@ It never moves points: the ledger does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from portal.accounts.tables import Partner
 from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
@@ -52,12 +53,26 @@ def _day(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+def base_points(amount, detail) -> int:
+    """The accrual's points before the tier multiplier: boards, leagues and contests compare partners on the
+    sales themselves, not on the tier the sales already earned them (tiers.py counts the same way)."""
+    if amount is None:
+        return 0
+    if isinstance(detail, str):
+        try:
+            detail = json.loads(detail)
+        except ValueError:
+            detail = {}
+    return int(detail.get("base_amount", amount)) if isinstance(detail, dict) else int(amount)
+
+
 async def _claim_points(claim_id: int) -> dict | None:
     rows = await Claim.raw(
-        "SELECT c.partner, c.sold_on, "
-        f"(SELECT amount FROM ledger_transfer WHERE key = {accrual_key_sql('c.id', 'points')}) AS points "
-        "FROM claim c WHERE c.id = {}", claim_id)
-    return rows[0] if rows else None
+        "SELECT c.partner, c.sold_on, tp.amount, tp.detail FROM claim c "
+        f"LEFT JOIN ledger_transfer tp ON tp.key = {accrual_key_sql('c.id', 'points')} WHERE c.id = {{}}", claim_id)
+    if not rows:
+        return None
+    return dict(rows[0], points=base_points(rows[0]["amount"], rows[0]["detail"]))
 
 
 async def pct_of(partner_id: int, code: str) -> int:
@@ -180,7 +195,7 @@ async def on_approval_revoked(event: ClaimApprovalRevoked) -> None:
 # --- the full recomputation ----------------------------------------------------------------------
 
 _RECOMPUTE = (
-    "SELECT c.partner, c.sold_on, COALESCE(tp.amount, 0) AS points FROM claim c "
+    "SELECT c.partner, c.sold_on, tp.amount, tp.detail FROM claim c "
     f"LEFT JOIN ledger_transfer tp ON tp.key = {accrual_key_sql('c.id', 'points')} "
     f"WHERE c.status = '{APPROVED}' AND c.sold_on >= {{}} AND c.sold_on <= {{}}"
 )
@@ -193,9 +208,10 @@ async def recompute(code: str) -> tuple[dict[int, tuple[int, int]], dict[tuple[i
     points: dict[int, int] = {}
     days: dict[tuple[int, str], int] = {}
     for r in await Claim.raw(_RECOMPUTE, span.starts_on, span.ends_on):
-        points[r["partner"]] = points.get(r["partner"], 0) + int(r["points"])
+        earned = base_points(r["amount"], r["detail"])
+        points[r["partner"]] = points.get(r["partner"], 0) + earned
         k = (r["partner"], _day(r["sold_on"]).isoformat())
-        days[k] = days.get(k, 0) + int(r["points"])
+        days[k] = days.get(k, 0) + earned
     partners = set(points) | {r["partner"] for r in await Standing.select(Standing.partner).where(
         Standing.period == code)}
     out = {}

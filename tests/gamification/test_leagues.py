@@ -69,6 +69,24 @@ async def test_an_approval_puts_points_on_the_board_and_a_revoked_one_takes_them
     assert await standings.verify(code()) == []
 
 
+async def test_the_board_compares_sales_not_the_tier_bonus_they_already_earned():
+    from portal.gamification import tiers
+    from portal.gamification.tables import PartnerTier
+    from portal.ledger import services as ledger
+
+    await points_rule(100)
+    product = await f.product()
+    gold, plain = await f.partner(), await f.partner()
+    await tiers.ensure_ladder()
+    await PartnerTier.insert(PartnerTier(partner=gold, tier="gold", earned_12m=60_000))
+    for partner_id in (gold, plain):
+        await approved(partner_id, product, quantity=2)
+    assert (await ledger.balances(gold))["points_pending"] == 220  # ×1.1 for Gold is paid ...
+    kept = {r["partner"]: r["points"] for r in await Standing.select(Standing.partner, Standing.points)}
+    assert kept == {gold: 200, plain: 200}  # ... but the board ranks the sales: a tie, broken by time
+    assert (await standings.recompute(code()))[0][gold][0] == 200
+
+
 async def test_verify_finds_a_damaged_standing_and_rebuild_repairs_it():
     await points_rule(100)
     product = await f.product()
