@@ -258,7 +258,8 @@ async def approval_revoked(claim_id: int, reason: str = "", actor_id: int | None
     rules = [r for r in await active_rules(CLAIM_APPROVED) if r.reverse_on_withdraw and r.reward_points > 0]
     if not rules:
         return
-    held = await BadgeAward.select(BadgeAward.id, BadgeAward.key, BadgeAward.rule, BadgeAward.period).where(
+    held = await BadgeAward.select(BadgeAward.id, BadgeAward.key, BadgeAward.rule, BadgeAward.period,
+                                   BadgeAward.claim).where(
         (BadgeAward.partner == partner_id) & BadgeAward.rule.is_in([r.id for r in rules])
         & BadgeAward.reversed.eq(False) & (BadgeAward.points > 0))
     by_id = {r.id: r for r in rules}
@@ -268,12 +269,18 @@ async def approval_revoked(claim_id: int, reason: str = "", actor_id: int | None
         where = award_row["period"]
         if rule.per_period and where != period:
             continue
+        # A streak or a first sale of a line was earned by one claim: only that claim's withdrawal can undo it
+        # (withdrawing a June sale must not take back a January streak, nor valves a badge earned by pumps).
+        earned_here = award_row["claim"] is not None and int(award_row["claim"]) == claim_id
         if rule.kind == "streak":
+            if not earned_here:
+                continue
             if streak is None:
                 streak = (await streaks.of_partner(partner_id)).current
             below = streak < rule.n
         elif rule.kind == "new_line":
-            below = any(got.get((n, ""), 1) <= 0 for n in names if n != "sales")
+            below = earned_here and any(got.get((n, ""), 1) <= 0 for n in names
+                                        if n.startswith(("cat:", "prod:")))
         else:
             counter = rule.counter()
             below = counter in names and got.get((counter, where), 0) < rule.n

@@ -272,3 +272,15 @@ async def test_kept_counters_equal_a_recount_after_any_approvals_and_withdrawals
         elif action == "revoke" and status == "approved":
             await claims.revoke_approval(manager, claim_id, "проверка")
     assert await badges.verify_counters() == []
+
+
+async def test_withdrawing_a_sale_of_another_line_keeps_the_new_line_reward():
+    await rule("pumps_first", "new_line", points=150, scope="category", value="pumps", reverse_on_withdraw=True)
+    dealer = await f.dealer()
+    pump, valve = await f.product(category="pumps"), await f.product(category="valves")
+    await approved(dealer, pump)
+    other = await approved(dealer, valve)
+    await claims.revoke_approval(await f.company(), other, "не тот клапан")
+    award = await BadgeAward.select(BadgeAward.reversed).first()
+    assert award["reversed"] is False
+    assert not await Transfer.exists().where(Transfer.kind == "reversal")
