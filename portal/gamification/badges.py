@@ -526,6 +526,8 @@ class RuleData:
                 errors.add("value", _("Say which product or category."))
             if not CONDITIONS[kind][1]:
                 values["n"] = 1
+            if kind == "first_order" and values["per_period"]:  # an order can be placed and cancelled each period
+                errors.add("per_period", _("A first prize order is earned once, not once per period."))
         values["colour"] = (values["colour"] or "").lower()
         if errors:
             raise ValidationFailed(dict(errors))
@@ -561,6 +563,11 @@ async def save_rule(actor: Actor, data: RuleData, rule_id: int | None = None) ->
                 raise NotFound()
             if before["code"] != data.code:
                 raise ValidationFailed({"code": _("The code of a badge cannot change.")})
+            if (before["per_period"] != data.per_period or before["event"] != values["event"]) \
+                    and await BadgeAward.exists().where(BadgeAward.rule == rule_id):
+                # the award key names the period or not: switching would award (and pay) everyone again
+                raise ValidationFailed({"per_period": _("Partners already hold this badge: its kind and how often "
+                                                        "it is earned can no longer change.")})
             await BadgeRule.update({getattr(BadgeRule, k): v for k, v in values.items()}).where(
                 BadgeRule.id == rule_id)
             await audit.record(actor, "badge_rule.changed", "badge_rule", data.code,

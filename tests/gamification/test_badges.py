@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from portal.audit.services import SYSTEM
 from portal.claims import services as claims
+from portal.errors import ValidationFailed
 from portal.gamification import badges
 from portal.gamification.tables import BadgeAward, BadgeRule, GameCounter
 from portal.ledger import services as ledger
@@ -284,3 +285,16 @@ async def test_withdrawing_a_sale_of_another_line_keeps_the_new_line_reward():
     award = await BadgeAward.select(BadgeAward.reversed).first()
     assert award["reversed"] is False
     assert not await Transfer.exists().where(Transfer.kind == "reversal")
+
+
+async def test_a_held_badge_cannot_become_once_per_period_and_pay_everyone_again():
+    rule_id = await rule("ten_more", "sales", n=1, points=50)
+    dealer = await f.dealer()
+    await approved(dealer, await f.product())
+    fields = {"code": "ten_more", "name_ru": "Значок", "name_en": "Badge", "kind": "sales", "n": "1", "scope": "all",
+              "value": "", "reward_points": "50", "shape": "circle", "colour": "#3366cc", "glyph": "star",
+              "active": "1", "per_period": "1"}
+    with pytest.raises(ValidationFailed):
+        await badges.save_rule(SYSTEM, badges.RuleData.parse(fields), rule_id)
+    with pytest.raises(ValidationFailed):
+        badges.RuleData.parse(fields | {"code": "orders_each", "kind": "first_order"})
