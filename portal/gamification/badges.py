@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from portal import forms as f
 from portal.audit import services as audit
 from portal.audit.services import Actor
-from portal.db import company_today, read, utcnow, write, write_transaction
+from portal.db import company_today, is_unique_violation, read, utcnow, write, write_transaction
 from portal.errors import NotFound, ValidationFailed
 from portal.gamification import streaks
 from portal.gamification.tables import BadgeAward, BadgeRule
@@ -575,8 +575,13 @@ async def save_rule(actor: Actor, data: RuleData, rule_id: int | None = None) ->
             return rule_id
         if await clash.first():
             raise ValidationFailed({"code": _("A badge with this code already exists.")})
-        row = BadgeRule(**values)
-        await row.save()
+        try:
+            row = BadgeRule(**values)
+            await row.save()
+        except Exception as exc:  # two admins saving one code at once: the UNIQUE index decides
+            if is_unique_violation(exc):
+                raise ValidationFailed({"code": _("A badge with this code already exists.")}) from exc
+            raise
         await audit.record(actor, "badge_rule.created", "badge_rule", data.code, after=values)
         return row.id
 

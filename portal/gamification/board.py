@@ -16,6 +16,8 @@ sales day in the window).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from dataclasses import dataclass, field
 
 from portal.accounts.roles import PartnerStatus
@@ -29,6 +31,7 @@ from portal.forms import parse_int
 from portal.i18n import gettext as _
 from portal.periods import services as periods
 from portal.periods.calc import parse_code
+from portal.settings import get_settings
 
 ROLLING = "30d"
 METRICS = ("points", "pct")
@@ -70,8 +73,20 @@ class Board:
     filters: dict = field(default_factory=dict)
 
 
+def pseudonym(partner_id: int) -> int:
+    """A hidden partner's number: seven digits keyed with the site's secret, the same on every page (a partner
+    can tell "that's the one who overtook me"), but not their id, which their URLs and acts carry."""
+    digest = hmac.new(get_settings().security.secret_key.encode(), f"board:{partner_id}".encode(),
+                      hashlib.sha256).digest()
+    return 1_000_000 + int.from_bytes(digest[:8], "big") % 9_000_000
+
+
 def masked_name(partner_id: int) -> str:
-    return _("Dealer No. %(n)s", n=partner_id)
+    return _("Dealer No. %(n)s", n=pseudonym(partner_id))
+
+
+def _is_filtered(q: Query) -> bool:
+    return bool(q.region or q.partner_type or q.tier or q.league is not None)
 
 
 def _source(q: Query, today: dt.date, rolled: bool = False) -> tuple[str, list]:
@@ -129,11 +144,14 @@ def _false() -> str:
     return "0" if is_sqlite() else "FALSE"
 
 
-def _row(r: dict, viewer_partner: int | None) -> dict:
+def _row(r: dict, viewer_partner: int | None, filtered: bool = False) -> dict:
+    """A board row as the viewer may see it. On a filtered board a hidden partner carries no number at all: the
+    filters (region, type, tier, league) would otherwise tell who, among the numbers, is where."""
     own = viewer_partner is not None and r["partner"] == viewer_partner
     shown = viewer_partner is None or own or bool(r["show_name"])
-    return {"rank": int(r["rank"]), "partner": r["partner"], "points": int(r["points"]), "pct_bp": int(r["pct_bp"]),
-            "name": r["legal_name"] if shown else masked_name(r["partner"]),
+    hidden = _("Hidden participant") if filtered else masked_name(r["partner"])
+    return {"rank": int(r["rank"]), "partner": r["partner"] if shown else None, "points": int(r["points"]),
+            "pct_bp": int(r["pct_bp"]), "name": r["legal_name"] if shown else hidden,
             "region": r["region"] if shown else "", "own": own, "named": shown}
 
 
@@ -259,7 +277,7 @@ async def partner_view(q: Query, partner_id: int, today: dt.date | None = None, 
         f"WITH ranked AS ({body}), mine AS (SELECT rank FROM ranked WHERE partner = {{}}) "
         "SELECT * FROM ranked WHERE rank <= {} OR rank BETWEEN (SELECT rank FROM mine) - {} "
         "AND (SELECT rank FROM mine) + {} ORDER BY rank", *params, partner_id, TOP, NEIGHBOURS, NEIGHBOURS)
-    shown = [_row(r, partner_id) for r in rows]
+    shown = [_row(r, partner_id, _is_filtered(q)) for r in rows]
     me = next((r for r in shown if r["own"]), None)
     return Board(q, shown, me=me, total=len(shown), masked=True)
 

@@ -40,7 +40,7 @@ from portal.claims.events import ClaimApprovalRevoked, ClaimDecided
 from portal.claims.statuses import APPROVED
 from portal.db import company_today, is_sqlite, utcnow, write, write_transaction
 from portal.errors import Conflict, DomainError, NotFound, ValidationFailed
-from portal.gamification import leagues, slots, tiers
+from portal.gamification import board, leagues, slots, tiers
 from portal.gamification.standings import base_points
 from portal.gamification.tables import Contest, ContestAward, ContestEntry, ContestStanding
 from portal.i18n import N_
@@ -378,7 +378,7 @@ def award_text(award: dict) -> str:
 async def public_top(contest_id: int, partner_id: int, limit: int = 10) -> list[dict]:
     """The top of the standings as a partner may see it: places and figures, other partners by number only."""
     return [{"rank": r["rank"], "value": r["value"], "is_me": r["partner"] == partner_id,
-             "number": r["partner"]} for r in await standings(contest_id, limit)]
+             "number": board.pseudonym(r["partner"])} for r in await standings(contest_id, limit)]
 
 
 async def awards_of(contest_id: int, partner_id: int | None = None) -> list[dict]:

@@ -54,7 +54,7 @@ class LeaderboardController(Controller):
             context["options"] = await board.filter_options()
             if request.user.role == Role.PARTNER_ADMIN:
                 context["show_name"] = await board.shows_name(request.user.partner_id)
-                context["my_partner"] = request.user.partner_id
+                context["my_partner"] = board.pseudonym(request.user.partner_id)
         return Page("gamification/leaderboard/_board.html" if partial else "gamification/leaderboard/index.html",
                     context=context)
 

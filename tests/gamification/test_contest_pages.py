@@ -10,7 +10,7 @@ import pytest
 from portal.accounts.roles import Role
 from portal.claims import services as claims
 from portal.db import company_today
-from portal.gamification import contests
+from portal.gamification import board, contests
 from portal.gamification.tables import Contest
 from tests import factories as f
 
@@ -49,7 +49,7 @@ async def test_manager_starts_a_contest_and_the_partner_follows_it_on_the_dashbo
     page = await another_client.get(f"/contests/{contest_id}")
     assert page.status_code == 200
     assert "Соперник" not in page.text
-    assert f"№{rival}" in page.text or f"No. {rival}" in page.text
+    assert f"№{board.pseudonym(rival)}" in page.text and f"№{rival}<" not in page.text
     assert 'data-rank="2"' in page.text and "2 место" in page.text
 
     standings = await client.get(f"/manage/contests/{contest_id}")

@@ -242,9 +242,17 @@ async def test_a_hidden_partner_is_masked_on_the_page_in_the_partial_and_in_expo
                      for c in row)
     for text in (page.text, partial.text, export, cells):
         assert "Тайный" not in text
-        assert f"Дилер №{hidden}" in text
+        assert f"Дилер №{board.pseudonym(hidden)}" in text and f"№{hidden}<" not in text  # a number, not the id
         assert "Открытый" in text and "Я»" in text.replace("&raquo;", "»").replace("&#187;", "»")
     assert 'id="board"' in partial.text and "<html" not in partial.text
+
+
+async def test_a_filtered_board_shows_a_hidden_partner_without_a_number(client):
+    me, hidden, shown = await privacy_world()
+    await f.login_as(client, Role.PARTNER_STAFF, me)
+    region = (await f.partner_row(hidden))["region"]
+    page = (await client.get(f"/leaderboard?region={region}")).text
+    assert "Тайный" not in page and str(board.pseudonym(hidden)) not in page and "Скрытый участник" in page
 
 
 async def test_managers_always_see_names(client):
@@ -253,7 +261,7 @@ async def test_managers_always_see_names(client):
     page = await client.get("/leaderboard")
     export = (await client.get("/leaderboard/export/csv")).content.decode("utf-8-sig")
     for text in (page.text, export):
-        assert "Тайный" in text and f"Дилер №{hidden}" not in text
+        assert "Тайный" in text and f"Дилер №{board.pseudonym(hidden)}" not in text
     rows = list(csv.reader(io.StringIO(export), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["ООО «Тайный»", "ООО «Открытый»", "ООО «Я»"]
 
