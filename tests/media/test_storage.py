@@ -119,7 +119,9 @@ async def test_a_photo_sent_ahead_lives_in_the_shared_store_until_the_cleanup_de
     slot = await ClaimUpload.select().first()
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])}
     assert {f"media/claims/{slot['display_name']}", f"media/claims/{slot['thumb_name']}"} <= keys
-    await ClaimUpload.update({ClaimUpload.created_at: utcnow() - dt.timedelta(days=2)}).where(
-        ClaimUpload.id == slot["id"])
+    from portal.settings import get_settings
+
+    kept_for = dt.timedelta(hours=get_settings().app.upload_slot_hours + 1)
+    await ClaimUpload.update({ClaimUpload.created_at: utcnow() - kept_for}).where(ClaimUpload.id == slot["id"])
     await jobs.upload_cleanup(utcnow())
     assert not s3.list_objects_v2(Bucket=BUCKET).get("Contents")
